@@ -1,0 +1,51 @@
+# The two commands of the quick start: `make run` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := incubator
+
+.PHONY: run test test-postgres test-browser translations catalogs migrate seed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d translations
+
+migrate: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask seed-demo
+
+# Serve the app with demo data on http://$(HOST):$(PORT); the outbox worker runs alongside and stops with it.
+run: translations seed
+	@$(BIN)/flask outbox send --loop --interval 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops)"; \
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: translations
+	$(BIN)/pytest
+
+# The whole suite against PostgreSQL (127.0.0.1:5432, database `test`, unless TEST_DATABASE_URL says otherwise).
+test-postgres: translations
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not browser"
+
+test-browser: translations
+	$(BIN)/pytest -m browser
+
+# Re-extract the messages from the code and templates and merge them into every catalog.
+catalogs: $(VENV)/.installed
+	$(BIN)/flask translate update
+
+clean:
+	rm -rf $(VENV) .pytest_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

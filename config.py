@@ -1,0 +1,128 @@
+"""Configuration, read from environment variables.
+
+Pick a class with ``FLASK_CONFIG`` (development, production, test); ``create_app`` defaults to development.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _development_secret_key() -> str:
+    """Generate a secret once and keep it under instance/, so sessions survive restarts."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'incubator.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Seconds a SQLite writer waits for another worker's lock before giving up.
+    SQLITE_BUSY_TIMEOUT = _int("SQLITE_BUSY_TIMEOUT", 10)
+
+    DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ja")
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Tokyo")
+
+    # Uploads: the whole request body, and each uploaded file.
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    MAX_UPLOAD_BYTES = _int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+
+    # Mail: "log" writes each mail to the application log; "smtp" sends it.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Asia Entrepreneur Village <noreply@think.example.jp>")
+    MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
+    # Absolute links in mail (verification, reset) need the public address of the site.
+    SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
+
+    VERIFY_TOKEN_HOURS = _int("VERIFY_TOKEN_HOURS", 48)
+    RESET_TOKEN_MINUTES = _int("RESET_TOKEN_MINUTES", 60)
+
+    # Argon2id (OWASP's first choice). The defaults are argon2-cffi's RFC 9106 low-memory profile.
+    ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)
+    ARGON2_PARALLELISM = _int("ARGON2_PARALLELISM", 4)
+
+    # Rate limits live in a shared store so that every worker and host counts together.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 100 per hour")
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    BOOTSTRAP_SERVE_LOCAL = True  # no CDN: Bootstrap is served from the installed package
+    PAGE_SIZE = _int("PAGE_SIZE", 25)
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # the debugger would show stack traces; use FLASK_DEBUG=1 to opt in
+
+    def __init__(self) -> None:
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = _development_secret_key()
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    MAIL_BACKEND = "log"
+    SERVER_BASE_URL = "http://localhost"
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Cheap hashing keeps the suite fast; production keeps the strong defaults.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+    def __init__(self) -> None:
+        if not self.SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set in production")
+        if self.RATELIMIT_STORAGE_URI.startswith("memory"):
+            raise RuntimeError("RATELIMIT_STORAGE_URI must point at a shared store (e.g. redis://) in production")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}

@@ -1,0 +1,123 @@
+"""Asia Entrepreneur Village incubator system."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+
+from config import CONFIGS
+from incubator import permissions
+from incubator.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from incubator.i18n import register_template_helpers, select_locale
+
+BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: str | type | None = None, **overrides) -> Flask:
+    """Build the application. ``config`` is a name from config.CONFIGS or a config class."""
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(BASE_DIR, "templates"),
+        instance_path=os.environ.get("INSTANCE_PATH", os.path.join(BASE_DIR, "instance")),
+    )
+    config = config or os.environ.get("FLASK_CONFIG", "development")
+    config_class = CONFIGS[config] if isinstance(config, str) else config
+    app.config.from_object(config_class())
+    app.config.update(overrides)
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(BASE_DIR, "translations")
+
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_cli(app)
+    register_template_helpers(app)
+    app.jinja_env.globals["permissions"] = permissions
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    logger = logging.getLogger("incubator")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if not app.testing else logging.WARNING)
+
+
+def register_extensions(app: Flask) -> None:
+    import incubator.models  # noqa: F401  (the whole schema, for Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(BASE_DIR, "migrations"), render_as_batch=True,
+                     compare_type=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from incubator.auth.services import load_session_user
+
+    login_manager.user_loader(load_session_user)
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
+
+
+def _configure_sqlite(engine, busy_timeout: int) -> None:
+    """Foreign keys on; WAL and a busy timeout so that several workers can share one file."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        if not isinstance(dbapi_connection, sqlite3.Connection):
+            return
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    # Importing a feature's views module attaches its routes to the blueprint its package defines.
+    from incubator.admin.views import bp as admin_bp
+    from incubator.applications.views import bp as applications_bp
+    from incubator.auth.views import bp as auth_bp
+    from incubator.core.views import bp as core_bp
+    from incubator.outbox.cli import bp as outbox_bp
+    from incubator.reminders.cli import bp as reminders_bp
+    from incubator.researchers.views import bp as researchers_bp
+    from incubator.reviews.views import bp as reviews_bp
+    from incubator.spaces.views import bp as spaces_bp
+    from incubator.startup_visa.views import bp as startup_visa_bp
+
+    for bp in (core_bp, auth_bp, admin_bp, spaces_bp, outbox_bp, reminders_bp, applications_bp, reviews_bp,
+               startup_visa_bp, researchers_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from incubator.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from incubator.cli import register
+
+    register(app)

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, Email, Length, Optional
+
+from incubator.auth.forms import LOCALE_CHOICES, email_field, password_field
+from incubator.auth.models import Role
+from incubator.cities.models import CityStatus
+from incubator.forms import Form, options
+from incubator.i18n import LOCALES
+
+
+class AccountForm(Form):
+    role = SelectField(_l("Role"), choices=options(Role.choices()))
+    organization_id = SelectField(_l("Organization (agents)"), coerce=lambda v: int(v) if v else None,
+                                  validators=[Optional()])
+    partner_city_id = SelectField(_l("Partner city (liaisons)"), coerce=lambda v: int(v) if v else None,
+                                  validators=[Optional()])
+    is_active = BooleanField(_l("Active"), default=True)
+
+    def set_choices(self, organizations, cities) -> None:
+        self.organization_id.choices = options(((str(o.id), o.name) for o in organizations), blank="—")
+        self.partner_city_id.choices = options(((str(c.id), c.name) for c in cities), blank="—")
+
+    def validate(self, extra_validators=None) -> bool:
+        # Checked on the whole form: the per-field chain stops at Optional() when the choice is empty.
+        valid = super().validate(extra_validators)
+        if self.role.data == Role.AGENT.value and not self.organization_id.data:
+            self.organization_id.errors.append(_l("Choose the organization this agent belongs to."))
+            valid = False
+        if self.role.data == Role.LIAISON.value and not self.partner_city_id.data:
+            self.partner_city_id.errors.append(_l("Choose the partner city this liaison belongs to."))
+            valid = False
+        return valid
+
+
+class NewUserForm(AccountForm):
+    email = email_field()
+    name_latin = StringField(_l("Name in Latin letters"), validators=[DataRequired(), Length(max=200)])
+    locale = SelectField(_l("Preferred language"), choices=LOCALE_CHOICES)
+    password = password_field(_l("Initial password"))
+
+
+class OrganizationForm(Form):
+    contact_email = StringField(_l("Contact e-mail"), validators=[Optional(), Email(check_deliverability=False),
+                                                                   Length(max=254)])
+    website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
+
+
+class CityForm(Form):
+    name_local = StringField(_l("Name in the city's own script"), validators=[Optional(), Length(max=100)])
+    status = SelectField(_l("Status"), choices=options(CityStatus.choices()))
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+
+
+def with_locale_names(base: type[Form]) -> type[Form]:
+    """The form with a required name field for each served locale, named ``name_<code>``."""
+    fields = {
+        f"name_{code}": StringField(label, validators=[DataRequired(), Length(max=200)])
+        for code, (label, _tag) in LOCALES.items()
+    }
+    return type(base.__name__, (base,), fields)
+
+
+def locale_names(form) -> dict[str, str]:
+    return {code: getattr(form, f"name_{code}").data.strip() for code in LOCALES}

@@ -1,0 +1,29 @@
+"""Administration of reference data: organization and partner-city names and contacts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from incubator.audit.services import record
+from incubator.cities.models import PartnerCity
+from incubator.extensions import db
+from incubator.organizations.models import Organization
+
+
+def organizations() -> list[Organization]:
+    return list(db.session.scalars(sa.select(Organization).order_by(Organization.id)))
+
+
+def partner_cities() -> list[PartnerCity]:
+    return list(db.session.scalars(sa.select(PartnerCity).order_by(PartnerCity.id)))
+
+
+def update_reference(obj, *, by, names: dict[str, str], **fields) -> None:
+    """Change a reference record's translated names and other fields, and audit which fields changed."""
+    changed = [code for code, name in names.items() if obj.names.get(code) != name]
+    obj.names = dict(names)  # a new dict, so the JSON column is seen as changed
+    for name, value in fields.items():
+        if getattr(obj, name) != value:
+            changed.append(name)
+            setattr(obj, name, value)
+    record(by, f"{obj.__tablename__}.update", obj, fields=sorted(changed))

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from incubator.admin import bp, services
+from incubator.admin.forms import AccountForm, CityForm, NewUserForm, OrganizationForm, locale_names, with_locale_names
+from incubator.audit.models import AuditEntry
+from incubator.auth import services as accounts
+from incubator.auth.models import Profile, Role, User
+from incubator.cities.models import CityStatus, PartnerCity
+from incubator.extensions import db
+from incubator.organizations.models import Organization
+from incubator.pagination import after_arg, page_after_id
+from incubator.permissions import (can_manage_reference_data, can_manage_users, can_view_audit_log,
+                                   can_view_organizations, can_view_partner_cities, requires)
+
+OrganizationNamesForm = with_locale_names(OrganizationForm)
+CityNamesForm = with_locale_names(CityForm)
+
+
+def _status(form) -> int:
+    return 422 if form.is_submitted() else 200
+
+
+@bp.route("/users")
+@requires(can_manage_users)
+def users():
+    stmt = sa.select(User).options(selectinload(User.profile), joinedload(User.organization),
+                                   joinedload(User.partner_city))
+    role = request.args.get("role", "")
+    if role in Role._value2member_map_:
+        stmt = stmt.where(User.role == Role(role))
+    state = request.args.get("state", "")
+    if state in {"active", "inactive"}:
+        stmt = stmt.where(User.is_active.is_(state == "active"))
+    query = request.args.get("q", "").strip()
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.join(User.profile).where(sa.or_(
+            User.email.like(like), sa.func.lower(Profile.name_latin).like(like), Profile.name_native.like(f"%{query}%"),
+            Profile.name_kana.like(f"%{query}%")))
+    page = page_after_id(stmt, User.id, 50, after_arg())
+    return render_template("admin/users.html", page=page, roles=Role, role=role, state=state, query=query)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires(can_manage_users)
+def new_user():
+    form = NewUserForm()
+    form.set_choices(services.organizations(), services.partner_cities())
+    if not form.validate_on_submit():
+        return render_template("admin/user_form.html", form=form, user=None), _status(form)
+    try:
+        user = accounts.create_user(
+            email=form.email.data, password=form.password.data, role=Role(form.role.data), locale=form.locale.data,
+            by=current_user, verified=True, organization_id=form.organization_id.data,
+            partner_city_id=form.partner_city_id.data, name_latin=form.name_latin.data)
+    except accounts.EmailTaken:
+        form.email.errors.append(_("An account with this e-mail address already exists."))
+        return render_template("admin/user_form.html", form=form, user=None), 409
+    if not form.is_active.data:
+        accounts.update_account(user, by=current_user, role=user.role, is_active=False,
+                                organization_id=user.organization_id, partner_city_id=user.partner_city_id)
+    db.session.commit()
+    flash(_("The account for %(email)s has been created.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires(can_manage_users)
+def edit_user(user_id: int):
+    user = db.session.scalar(sa.select(User).options(selectinload(User.profile)).where(User.id == user_id)) \
+        or abort(404)
+    form = AccountForm(obj=user)
+    if request.method == "GET":
+        form.role.data = user.role.value
+    form.set_choices(services.organizations(), services.partner_cities())
+    if not form.validate_on_submit():
+        return render_template("admin/user_form.html", form=form, user=user), _status(form)
+    if user.id == current_user.id and (form.role.data != Role.ADMIN.value or not form.is_active.data):
+        flash(_("You cannot remove your own administrator access."), "danger")
+        return render_template("admin/user_form.html", form=form, user=user), 422
+    accounts.update_account(user, by=current_user, role=Role(form.role.data), is_active=form.is_active.data,
+                            organization_id=form.organization_id.data, partner_city_id=form.partner_city_id.data)
+    db.session.commit()
+    flash(_("The account for %(email)s has been saved.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/audit")
+@requires(can_view_audit_log)
+def audit_log():
+    stmt = sa.select(AuditEntry).options(joinedload(AuditEntry.actor))
+    action = request.args.get("action", "").strip()
+    if action:
+        stmt = stmt.where(AuditEntry.action.like(f"{action}%"))
+    page = page_after_id(stmt, AuditEntry.id, 50, after_arg())
+    return render_template("admin/audit.html", page=page, action=action)
+
+
+@bp.route("/organizations")
+@requires(can_view_organizations)
+def organizations():
+    return render_template("admin/organizations.html", organizations=services.organizations())
+
+
+@bp.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
+@requires(can_manage_reference_data)
+def edit_organization(organization_id: int):
+    organization = db.session.get(Organization, organization_id) or abort(404)
+    form = OrganizationNamesForm(obj=organization, **{f"name_{c}": n for c, n in organization.names.items()})
+    if not form.validate_on_submit():
+        return render_template("admin/reference_form.html", form=form, obj=organization,
+                               back=url_for("admin.organizations")), _status(form)
+    services.update_reference(organization, by=current_user, names=locale_names(form),
+                              contact_email=form.contact_email.data or "", website=form.website.data or "")
+    db.session.commit()
+    flash(_("%(name)s has been saved.", name=organization.name), "success")
+    return redirect(url_for("admin.organizations"))
+
+
+@bp.route("/cities")
+@requires(can_view_partner_cities)
+def cities():
+    return render_template("admin/cities.html", cities=services.partner_cities())
+
+
+@bp.route("/cities/<int:city_id>", methods=["GET", "POST"])
+@requires(can_manage_reference_data)
+def edit_city(city_id: int):
+    city = db.session.get(PartnerCity, city_id) or abort(404)
+    form = CityNamesForm(obj=city, **{f"name_{c}": n for c, n in city.names.items()})
+    if request.method == "GET":
+        form.status.data = city.status.value
+    if not form.validate_on_submit():
+        return render_template("admin/reference_form.html", form=form, obj=city,
+                               back=url_for("admin.cities")), _status(form)
+    services.update_reference(city, by=current_user, names=locale_names(form), name_local=form.name_local.data or "",
+                              status=CityStatus(form.status.data), notes=form.notes.data or "")
+    db.session.commit()
+    flash(_("%(name)s has been saved.", name=city.name), "success")
+    return redirect(url_for("admin.cities"))

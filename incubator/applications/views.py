@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from incubator.applications import bp, services
+from incubator.applications.forms import (MAX_FOUNDERS, ApplicationForm, CommentForm, DocumentForm,
+                                          OnboardingItemForm, StageForm)
+from incubator.applications.models import Application, ApplicationDocument, DocumentKind, OnboardingStep, Stage
+from incubator.auth.services import load_with_profile
+from incubator.extensions import db
+from incubator.i18n import country_choices
+from incubator.pagination import cursor_arg, page_by
+from incubator.permissions import (can_apply, can_edit_application, can_review_applications, can_use_applications,
+                                   can_view_application, requires)
+from incubator.ventures.models import Sector
+
+
+def _load(application_id: int, check=can_view_application) -> Application:
+    """The application, or 404 for a missing one and for one this user may not see: the two look the same."""
+    application = services.load(application_id)
+    if application is None or not check(current_user, application):
+        abort(404)
+    return application
+
+
+def _ensure_editable(application: Application) -> None:
+    if not application.is_editable:
+        abort(409, description=_("This application has been submitted and can no longer be changed."))
+
+
+def _cities():
+    from incubator.admin.services import partner_cities
+
+    return partner_cities()
+
+
+def _max_megabytes() -> str:
+    return services.megabytes(current_app.config["MAX_UPLOAD_BYTES"])
+
+
+def _render_edit(application: Application, form: ApplicationForm | None = None,
+                 document_form: DocumentForm | None = None, status: int = 200):
+    if form is None:
+        form = ApplicationForm(formdata=None, data=form_data(application))
+        form.set_choices(_cities())
+        if request.args.get("add") and len(form.founders) < MAX_FOUNDERS:
+            form.founders.append_entry()
+    return render_template("applications/edit.html", application=application, form=form,
+                           document_form=document_form or DocumentForm(max_megabytes=_max_megabytes()),
+                           max_founders=MAX_FOUNDERS), status
+
+
+def form_data(application: Application) -> dict:
+    def value(enum_value):
+        return enum_value.value if enum_value is not None else ""
+
+    return {
+        "founders": [{
+            "name_native": f.name_native, "name_latin": f.name_latin, "name_kana": f.name_kana,
+            "nationality": f.nationality or "", "date_of_birth": f.date_of_birth, "email": f.email, "phone": f.phone,
+            "residence_status": value(f.residence_status), "residence_card_expires_on": f.residence_card_expires_on,
+        } for f in application.founders] or [{}],
+        "venture_name": application.venture_name, "sector": value(application.sector),
+        "venture_stage": value(application.venture_stage), "pitch": application.pitch,
+        "plan_summary": application.plan_summary, "funds_needed_yen": application.funds_needed_yen,
+        "funding_plan": application.funding_plan, "planned_start": application.planned_start,
+        "space_wanted": value(application.space_wanted), "uses_startup_visa": application.uses_startup_visa,
+        "referring_city_id": application.referring_city_id,
+        "consent_purpose": application.consent_purpose_at is not None,
+        "consent_sharing": application.consent_sharing_at is not None,
+        "consent_listing": application.consent_listing_at is not None,
+    }
+
+
+# --- the applicant's side --------------------------------------------------------------------------------------
+
+@bp.route("/")
+@requires(can_apply)
+def mine():
+    return render_template("applications/mine.html", applications=services.applications_of(current_user))
+
+
+@bp.route("/new", methods=["POST"])
+@requires(can_apply)
+def start():
+    application = services.start_draft(current_user, load_with_profile(current_user.id).profile)
+    db.session.commit()
+    return redirect(url_for("applications.edit", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
+@requires(can_apply)
+def edit(application_id: int):
+    application = _load(application_id, can_edit_application)
+    _ensure_editable(application)
+    if request.method == "GET":
+        return _render_edit(application)
+    form = ApplicationForm()
+    form.set_choices(_cities())
+    if not form.validate_on_submit():
+        return _render_edit(application, form, status=422)
+    action = request.form.get("action")
+    if action == "submit":
+        try:
+            services.check_ready(application)
+        except services.NotAllowed as error:
+            flash(str(error.message), "danger")
+            return _render_edit(application, form, status=422)
+    founders = [entry.founder_data() for i, entry in enumerate(form.founders)
+                if i == 0 or not (entry.form.remove.data or _blank(entry.founder_data()))]
+    services.save_draft(application, current_user, form.venture_data(), founders, form.consents())
+    if action == "submit":
+        services.submit(application, current_user)
+        db.session.commit()
+        flash(_("Your application has been submitted. We have sent you a confirmation e-mail."), "success")
+        return redirect(url_for("applications.detail", application_id=application.id))
+    db.session.commit()
+    if action == "add_founder":
+        return redirect(url_for("applications.edit", application_id=application.id, add=1, _anchor="founders"))
+    flash(_("Your draft has been saved. You can come back to it at any time."), "success")
+    return redirect(url_for("applications.edit", application_id=application.id))
+
+
+def _blank(data: dict) -> bool:
+    return not any(value for key, value in data.items())
+
+
+@bp.route("/<int:application_id>/documents", methods=["POST"])
+@requires(can_apply)
+def upload(application_id: int):
+    application = _load(application_id, can_edit_application)
+    _ensure_editable(application)
+    form = DocumentForm(max_megabytes=_max_megabytes())
+    if not form.validate_on_submit():
+        return _render_edit(application, document_form=form, status=422)
+    try:
+        services.add_document(application, current_user, DocumentKind(form.kind.data), form.file.data)
+    except services.NotAllowed as error:
+        form.file.errors.append(error.message)
+        return _render_edit(application, document_form=form, status=422)
+    db.session.commit()
+    flash(_("The file has been uploaded."), "success")
+    return redirect(url_for("applications.edit", application_id=application.id, _anchor="documents"))
+
+
+def _document(application: Application, document_id: int) -> ApplicationDocument:
+    document = db.session.get(ApplicationDocument, document_id)
+    if document is None or document.application_id != application.id:
+        abort(404)
+    return document
+
+
+@bp.route("/<int:application_id>/documents/<int:document_id>")
+@requires(can_use_applications)
+def download(application_id: int, document_id: int):
+    application = _load(application_id)
+    document = _document(application, document_id)
+    return send_file(services.document_path(document), mimetype=document.content_type, as_attachment=True,
+                     download_name=document.original_name, max_age=0)
+
+
+@bp.route("/<int:application_id>/documents/<int:document_id>/delete", methods=["POST"])
+@requires(can_apply)
+def delete_document(application_id: int, document_id: int):
+    application = _load(application_id, can_edit_application)
+    _ensure_editable(application)
+    services.remove_document(application, current_user, _document(application, document_id))
+    db.session.commit()
+    flash(_("The file has been removed."), "success")
+    return redirect(url_for("applications.edit", application_id=application.id, _anchor="documents"))
+
+
+@bp.route("/<int:application_id>")
+@requires(can_use_applications)
+def detail(application_id: int):
+    return render_detail(_load(application_id))
+
+
+def render_detail(application: Application, *, review_form=None, visa_form=None, status: int = 200):
+    """The application page; staff get the staff-only parts, which are never loaded for the applicant.
+
+    Other features' forms that failed validation come back through ``review_form`` and ``visa_form``."""
+    from incubator.reviews.services import panel as review_panel
+    from incubator.startup_visa.services import panel as visa_panel
+
+    context = {"visa_panel": visa_panel(application, current_user, visa_form)}
+    if can_review_applications(current_user):
+        stage_form = StageForm()
+        stage_form.set_choices(application.stage, services.allowed_moves(application))
+        context.update(staff=True, comments=services.comments(application), stage_form=stage_form,
+                       comment_form=CommentForm(), onboarding_form=OnboardingItemForm(),
+                       venture=services.venture_of(application),
+                       applicant=load_with_profile(application.applicant_id),
+                       review_panel=review_panel(application, current_user, review_form))
+    return render_template("applications/detail.html", application=application,
+                           history=services.history(application), **context), status
+
+
+# --- the staff side --------------------------------------------------------------------------------------------
+
+@bp.route("/queue")
+@requires(can_review_applications)
+def queue():
+    filters = services.QueueFilters(
+        stage=request.args.get("stage", ""), country=request.args.get("country", "").strip(),
+        sector=request.args.get("sector", ""), query=request.args.get("q", "").strip()[:100],
+        fiscal_year=request.args.get("fy", type=int), sort=request.args.get("sort", "newest"))
+    column, descending = services.SORTS.get(filters.sort, services.SORTS["newest"])
+    page = page_by(services.queue_statement(filters), column, Application.id, 50, cursor_arg(), descending)
+    return render_template("applications/queue.html", page=page, filters=filters, stages=Stage, sectors=Sector,
+                           countries=country_choices(), fiscal_years=services.fiscal_years(),
+                           counts=services.stage_counts(), sorts=services.SORTS)
+
+
+@bp.route("/<int:application_id>/stage", methods=["POST"])
+@requires(can_review_applications)
+def move(application_id: int):
+    application = _load(application_id)
+    form = StageForm()
+    form.set_choices(application.stage, tuple(Stage))
+    if not form.validate_on_submit():
+        for error in form.stage.errors + form.reason.errors:
+            flash(str(error), "danger")
+        return _detail_again(application)
+    try:
+        services.move(application, Stage(form.stage.data), current_user, form.reason.data or "")
+    except services.NotAllowed as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return _detail_again(application)
+    db.session.commit()
+    flash(_("The application is now “%(stage)s”. The applicant has been notified.", stage=application.stage.label),
+          "success")
+    return redirect(url_for("applications.detail", application_id=application.id))
+
+
+def _detail_again(application: Application):
+    """The staff page again, with the flashed reason, as an unprocessable request (nothing was written)."""
+    return render_detail(_load(application.id), status=422)
+
+
+@bp.route("/<int:application_id>/comments", methods=["POST"])
+@requires(can_review_applications)
+def comment(application_id: int):
+    application = _load(application_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        flash(_("Write a comment first."), "danger")
+        return _detail_again(application)
+    services.add_comment(application, current_user, form.body.data)
+    db.session.commit()
+    flash(_("Your comment has been added. Only staff can see it."), "success")
+    return redirect(url_for("applications.detail", application_id=application.id, _anchor="comments"))
+
+
+@bp.route("/<int:application_id>/onboarding", methods=["POST"])
+@requires(can_review_applications)
+def onboarding(application_id: int):
+    application = _load(application_id)
+    form = OnboardingItemForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a step of the checklist."), "danger")
+        return _detail_again(application)
+    try:
+        services.set_onboarding_step(application, current_user, OnboardingStep(form.step.data),
+                                     request.form.get("done") == "1", form.note.data or "")
+    except services.NotAllowed as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return _detail_again(application)
+    db.session.commit()
+    return redirect(url_for("applications.detail", application_id=application.id, _anchor="onboarding"))
+
+
+@bp.route("/<int:application_id>/onboarding/finish", methods=["POST"])
+@requires(can_review_applications)
+def finish(application_id: int):
+    application = _load(application_id)
+    try:
+        venture = services.finish_onboarding(application, current_user)
+    except services.NotAllowed as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return _detail_again(application)
+    db.session.commit()
+    flash(_("Onboarding is complete: %(name)s is now a THINK venture.", name=venture.name_latin), "success")
+    return redirect(url_for("applications.detail", application_id=application.id))

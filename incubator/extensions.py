@@ -1,0 +1,20 @@
+"""Flask extensions, created once and bound to the app in ``create_app``."""
+
+from flask_babel import Babel
+from flask_bootstrap import Bootstrap5
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from incubator.db import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+babel = Babel()
+csrf = CSRFProtect()
+bootstrap = Bootstrap5()
+limiter = Limiter(key_func=get_remote_address)

@@ -1,0 +1,111 @@
+"""Queue mail with the change that causes it; deliver it later, once."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from incubator.db import utcnow
+from incubator.extensions import db
+from incubator.outbox.models import OutboxMessage, OutboxStatus
+
+logger = logging.getLogger("incubator.outbox")
+
+
+def enqueue(recipient: str, locale: str, subject, template: str, **context) -> OutboxMessage:
+    """Render a mail in the recipient's language and add it to the outbox (flushed, not committed)."""
+    with force_locale(locale):
+        message = OutboxMessage(
+            recipient=recipient,
+            locale=locale,
+            subject=str(subject),
+            body=render_template(f"email/{template}.txt", **context),
+            status=OutboxStatus.PENDING,
+            next_attempt_at=utcnow(),
+        )
+    db.session.add(message)
+    db.session.flush()
+    logger.info("mail %s queued (%s)", message.id, template)
+    return message
+
+
+def due_ids(now: datetime, limit: int) -> list[int]:
+    stmt = (
+        sa.select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def claim(message_id: int, now: datetime) -> OutboxMessage | None:
+    """Mark one message as being sent, unless another worker got it first."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, claimed_at=now)
+    )
+    if result.rowcount != 1:
+        return None
+    return db.session.get(OutboxMessage, message_id)
+
+
+def mark_sent(message: OutboxMessage, now: datetime) -> None:
+    message.status = OutboxStatus.SENT
+    message.sent_at = now
+    message.attempts += 1
+    message.last_error = ""
+
+
+def mark_failed(message: OutboxMessage, now: datetime, error: Exception) -> None:
+    """Put the message back with an exponential back-off, or give up after MAIL_MAX_ATTEMPTS."""
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}"[:500]
+    if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        message.status = OutboxStatus.FAILED
+    else:
+        message.status = OutboxStatus.PENDING
+        message.next_attempt_at = now + timedelta(minutes=2 ** message.attempts)
+
+
+def build_email(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    # A stable Message-ID lets a receiving server drop a duplicate if a send is ever retried after a crash.
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="think.example.jp")
+    email.set_content(message.body)
+    email["Content-Language"] = message.locale.replace("_", "-")  # after set_content, which resets Content-*
+    return email
+
+
+def send_smtp(message: OutboxMessage) -> None:
+    cfg = current_app.config
+    smtp_class = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
+    with smtp_class(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
+        if cfg["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if cfg["MAIL_USERNAME"]:
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+        smtp.send_message(build_email(message))
+
+
+def send_log(message: OutboxMessage) -> None:
+    """Development only: show the mail in the log so that links can be followed without a mail server."""
+    logger.info("mail %s (development, not sent)\nSubject: %s\n\n%s", message.id, message.subject, message.body)
+
+
+BACKENDS = {"smtp": send_smtp, "log": send_log}
+
+
+def send(message: OutboxMessage) -> None:
+    BACKENDS[current_app.config["MAIL_BACKEND"]](message)

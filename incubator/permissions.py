@@ -1,0 +1,173 @@
+"""Who may do what: the one place that decides. Pure functions of the user (and the object), plus the
+decorators that attach them to views.
+
+Every view carries exactly one of ``@public`` or ``@requires(check)``; the access-matrix test fails on a
+route that has neither.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import abort
+from flask_login import current_user
+
+from incubator.auth.models import Role
+
+Check = Callable[[object], bool]
+
+
+def _role(user) -> Role | None:
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+
+
+def is_signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def is_admin(user) -> bool:
+    return _role(user) is Role.ADMIN
+
+
+def is_staff(user) -> bool:
+    """Incubator staff; administrators can do everything staff can."""
+    return _role(user) in {Role.STAFF, Role.ADMIN}
+
+
+def is_agent(user) -> bool:
+    return _role(user) is Role.AGENT
+
+
+def is_liaison(user) -> bool:
+    return _role(user) is Role.LIAISON
+
+
+def is_applicant(user) -> bool:
+    return _role(user) is Role.APPLICANT
+
+
+# --- feature permissions -------------------------------------------------------------------------------
+
+def can_manage_users(user) -> bool:
+    return is_admin(user)
+
+
+def can_view_audit_log(user) -> bool:
+    return is_admin(user)
+
+
+def can_manage_reference_data(user) -> bool:
+    """Organizations, partner cities and their translated names."""
+    return is_admin(user)
+
+
+def can_view_spaces(user) -> bool:
+    return is_staff(user)
+
+
+def can_view_organizations(user) -> bool:
+    return is_staff(user)
+
+
+def can_view_partner_cities(user) -> bool:
+    return is_staff(user)
+
+
+def can_edit_own_profile(user) -> bool:
+    return is_signed_in(user)
+
+
+# --- entrepreneur applications ------------------------------------------------------------------------
+
+def can_apply(user) -> bool:
+    return is_applicant(user)
+
+
+def can_review_applications(user) -> bool:
+    """See the queue, move applications, comment, score and onboard."""
+    return is_staff(user)
+
+
+def can_view_application(user, application) -> bool:
+    """Its applicant and staff; for everyone else the application does not exist (404)."""
+    return is_staff(user) or (is_applicant(user) and application.applicant_id == user.id)
+
+
+def can_edit_application(user, application) -> bool:
+    return is_applicant(user) and application.applicant_id == user.id
+
+
+def can_use_applications(user) -> bool:
+    """Reach an application page at all: its applicant or staff (the object check follows)."""
+    return is_applicant(user) or is_staff(user)
+
+
+def can_score_applications(user) -> bool:
+    """Staff review and score applications; several reviewers may score the same one."""
+    return is_staff(user)
+
+
+def can_edit_rubric(user) -> bool:
+    return is_admin(user)
+
+
+# --- startup-visa case clock ----------------------------------------------------------------------------------
+
+def can_manage_startup_visa(user) -> bool:
+    """Record plan confirmations, renewals and progress meetings, and see every case's deadlines."""
+    return is_staff(user)
+
+
+# --- researcher intake ----------------------------------------------------------------------------------------
+
+def can_file_researcher_case(user) -> bool:
+    """Researchers are applicants: they file and follow their own cases."""
+    return is_applicant(user)
+
+
+def can_manage_researcher_cases(user) -> bool:
+    """See every case, move it through the intake and read the internal notes."""
+    return is_staff(user)
+
+
+def can_use_researcher_cases(user) -> bool:
+    """Reach a case page at all: its researcher or staff (the object check follows)."""
+    return is_applicant(user) or is_staff(user)
+
+
+def can_view_researcher_case(user, case) -> bool:
+    """Its researcher and staff; for everyone else the case does not exist (404)."""
+    return is_staff(user) or (is_applicant(user) and case.researcher_id == user.id)
+
+
+def can_edit_researcher_case(user, case) -> bool:
+    return is_applicant(user) and case.researcher_id == user.id
+
+
+# --- view decorators -----------------------------------------------------------------------------------
+
+def public(view):
+    """Anyone may use this view, signed in or not."""
+    view.access = "public"
+    return view
+
+
+def requires(check: Check):
+    """Sign-in required (anonymous visitors go to the login page); then ``check(user)`` or 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            from incubator.extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not check(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.access = check
+        return wrapped
+
+    return decorator

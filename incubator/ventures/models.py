@@ -1,0 +1,93 @@
+"""Ventures at THINK and the people in them. Intake creates them at the end of onboarding."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from incubator.auth.models import ResidenceStatus
+from incubator.db import LabelledEnum, TimestampMixin, enum_type
+from incubator.extensions import db
+
+
+class Sector(LabelledEnum):
+    ENVIRONMENT = "environment", _l("Environment")
+    ENERGY = "energy", _l("Energy")
+    IT = "it", _l("IT")
+    ROBOTICS = "robotics", _l("Robotics")
+    LIFE_SCIENCE = "life_science", _l("Life science and health care")
+    MANUFACTURING = "manufacturing", _l("Manufacturing and materials")
+    OTHER = "other", _l("Other sector")
+
+
+class VentureStage(LabelledEnum):
+    IDEA = "idea", _l("Idea")
+    PROTOTYPE = "prototype", _l("Prototype")
+    EARLY_REVENUE = "early_revenue", _l("First revenue")
+    GROWTH = "growth", _l("Growth")
+
+
+class VentureStatus(LabelledEnum):
+    ONBOARDING = "onboarding", _l("Onboarding")
+    INCUBATING = "incubating", _l("Incubating")
+    GRADUATED = "graduated", _l("Graduated")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+
+
+class MemberRole(LabelledEnum):
+    FOUNDER = "founder", _l("Founder")
+    EXECUTIVE = "executive", _l("Executive")
+    EMPLOYEE = "employee", _l("Employee")
+
+
+class Venture(TimestampMixin, db.Model):
+    __tablename__ = "ventures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_native: Mapped[str] = mapped_column(sa.String(200), default="")  # in its founders' own script
+    name_latin: Mapped[str] = mapped_column(sa.String(200))
+    name_ja: Mapped[str] = mapped_column(sa.String(200), default="")
+    country_code: Mapped[str | None] = mapped_column(sa.String(2), index=True)
+    sector: Mapped[Sector] = mapped_column(enum_type(Sector, length=20), index=True)
+    stage: Mapped[VentureStage] = mapped_column(enum_type(VentureStage, length=20))
+    status: Mapped[VentureStatus] = mapped_column(enum_type(VentureStatus, length=20), index=True)
+    incorporated_on: Mapped[date | None]
+    corporate_number: Mapped[str | None] = mapped_column(sa.String(13), unique=True)
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+    is_listing_consented: Mapped[bool] = mapped_column(default=False)  # may be listed for partner-city liaisons
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"), unique=True)
+
+    members: Mapped[list[VentureMember]] = relationship(back_populates="venture", lazy="raise",
+                                                        order_by="VentureMember.id")
+
+    def __repr__(self) -> str:
+        return f"<Venture {self.id} {self.status.value}>"
+
+
+class VentureMember(TimestampMixin, db.Model):
+    __tablename__ = "venture_members"
+    __table_args__ = (
+        sa.CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venture_id: Mapped[int] = mapped_column(sa.ForeignKey("ventures.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    role: Mapped[MemberRole] = mapped_column(enum_type(MemberRole, length=20))
+    name_native: Mapped[str] = mapped_column(sa.String(200), default="")
+    name_latin: Mapped[str] = mapped_column(sa.String(200))
+    name_kana: Mapped[str] = mapped_column(sa.String(200), default="")
+    nationality: Mapped[str | None] = mapped_column(sa.String(2))
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    residence_status: Mapped[ResidenceStatus | None] = mapped_column(enum_type(ResidenceStatus))
+    residence_card_expires_on: Mapped[date | None] = mapped_column(index=True)
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+
+    venture: Mapped[Venture] = relationship(back_populates="members", lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<VentureMember {self.id} venture={self.venture_id}>"

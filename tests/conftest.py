@@ -1,0 +1,169 @@
+"""Fixtures: one app and one migrated database per session, emptied after every test."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from incubator import create_app
+from incubator.extensions import db
+from tests import factories
+
+ROLES = ("applicant", "staff", "agent", "liaison", "admin")
+
+
+class Client(FlaskClient):
+    """Each request runs in its own, empty context, as in production.
+
+    Tests hold an app context open for the database; without this, Flask would reuse that context for the
+    request, and requests would share ``g`` (the signed-in user) and the database session.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Tests read English; tests of language choice set their own header.
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    compile_catalogs()
+    root = tmp_path_factory.mktemp("incubator")
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{root / 'test.sqlite'}"
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=str(root / "uploads"),
+                     WTF_CSRF_ENABLED=False)
+    app.test_client_class = Client
+    with app.app_context():
+        if url.startswith("postgresql"):
+            _reset_postgres_schema()
+        # The schema comes from the migrations, exactly as in production.
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # close pooled connections before the interpreter does it noisily
+
+
+def compile_catalogs() -> None:
+    """Build the .mo files from the committed catalogs, so the tests see the current translations."""
+    from babel.messages.frontend import CommandLineInterface
+
+    from incubator.cli import TRANSLATIONS
+
+    CommandLineInterface().run(["pybabel", "-q", "compile", "-d", TRANSLATIONS])
+
+
+def _reset_postgres_schema() -> None:
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+
+
+@pytest.fixture(autouse=True)
+def _context(app):
+    """Every test runs in an app context and leaves the database empty."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+
+
+def reload(obj, *options):
+    """The object as the database has it now, after the requests a test made (``options``: loader options)."""
+    db.session.rollback()
+    return db.session.get(type(obj), obj.id, populate_existing=True, options=options)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def csrf_app(app):
+    """The app with CSRF protection switched on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture()
+def users():
+    """One user per role: an applicant, staff, an agent of the SME Support Center, a liaison of Shenyang, admin."""
+    organization = factories.organization("sme")
+    city = factories.city("shenyang")
+    people = {
+        "applicant": factories.user("applicant"),
+        "staff": factories.user("staff"),
+        "agent": factories.user("agent", organization=organization),
+        "liaison": factories.user("liaison", city=city),
+        "admin": factories.user("admin"),
+    }
+    db.session.commit()
+    return people
+
+
+@pytest.fixture()
+def login(client):
+    """``login(user)`` signs the test client in as that user (through the session, without the form)."""
+
+    def sign_in(user, some_client=None):
+        with (some_client or client).session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return some_client or client
+
+    return sign_in
+
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh, empty PostgreSQL database for this test session; skipped when PostgreSQL does not answer."""
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql("DROP DATABASE IF EXISTS incubator_scratch WITH (FORCE)")
+            connection.exec_driver_sql("CREATE DATABASE incubator_scratch")
+    except sa.exc.OperationalError as error:
+        pytest.skip(f"PostgreSQL is not reachable at {admin.url.render_as_string()}: "
+                    f"{str(error.orig).splitlines()[0]} (set TEST_POSTGRES_URL to point elsewhere)")
+    finally:
+        admin.dispose()
+    yield admin.url.set(database="incubator_scratch").render_as_string(hide_password=False)
+
+
+@pytest.fixture()
+def count_queries():
+    """``with count_queries() as counter: ...`` then ``counter.count``: SQL statements sent meanwhile."""
+    import contextlib
+
+    from sqlalchemy import event
+
+    @contextlib.contextmanager
+    def counting():
+        counter = type("Counter", (), {"count": 0})()
+
+        def on_execute(*args):
+            counter.count += 1
+
+        event.listen(db.engine, "before_cursor_execute", on_execute)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", on_execute)
+
+    return counting

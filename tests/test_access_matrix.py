@@ -1,0 +1,207 @@
+"""Every route, every role, the exact status.
+
+The matrix lists each (endpoint, method). A route added without an entry here fails ``test_matrix_covers_every_route``,
+and a view without a ``@public`` or ``@requires`` declaration fails ``test_every_view_declares_who_may_use_it``.
+Requests carry no form data, so form posts answer 422 (or 400) to those allowed in, which still proves they got in.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ROLES
+
+ANON = "anonymous"
+WHO = (ANON, *ROLES)
+
+# Statuses per role in the order: anonymous, applicant, staff, agent, liaison, admin.
+PUBLIC_PAGE = (200, 200, 200, 200, 200, 200)
+SIGNED_IN = (302, 200, 200, 200, 200, 200)
+STAFF_ONLY = (302, 403, 200, 403, 403, 200)
+ADMIN_ONLY = (302, 403, 403, 403, 403, 200)
+ADMIN_FORM_POST = (302, 403, 403, 403, 403, 422)
+APPLICANT_ONLY = (302, 200, 403, 403, 403, 403)
+APPLICANT_FORM_POST = (302, 422, 403, 403, 403, 403)
+APPLICANT_AND_STAFF = (302, 200, 200, 403, 403, 200)
+STAFF_FORM_POST = (302, 403, 422, 403, 403, 422)
+GUEST_ONLY = (200, 302, 302, 302, 302, 302)  # signed-in people are sent to their dashboard
+GUEST_FORM_POST = (422, 302, 302, 302, 302, 302)
+
+EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
+    ("core.index", "GET"): PUBLIC_PAGE,
+    ("core.dashboard", "GET"): SIGNED_IN,
+    ("core.set_language", "POST"): (400,) * 6,
+    ("core.healthz", "GET"): PUBLIC_PAGE,
+    ("auth.login", "GET"): GUEST_ONLY,
+    ("auth.login", "POST"): GUEST_FORM_POST,
+    ("auth.logout", "POST"): (302,) * 6,
+    ("auth.register", "GET"): GUEST_ONLY,
+    ("auth.register", "POST"): GUEST_FORM_POST,
+    ("auth.check_email", "GET"): PUBLIC_PAGE,
+    ("auth.verify_email", "GET"): (400,) * 6,  # the sample token is not a real one
+    ("auth.verify_email", "POST"): (400,) * 6,
+    ("auth.resend_verification", "GET"): PUBLIC_PAGE,
+    ("auth.resend_verification", "POST"): (422,) * 6,
+    ("auth.reset_request", "GET"): PUBLIC_PAGE,
+    ("auth.reset_request", "POST"): (422,) * 6,
+    ("auth.reset_password", "GET"): (400,) * 6,
+    ("auth.reset_password", "POST"): (400,) * 6,
+    ("auth.profile", "GET"): SIGNED_IN,
+    ("auth.profile", "POST"): (302,) * 6,  # an empty post keeps the saved profile
+    ("auth.change_password", "GET"): SIGNED_IN,
+    ("auth.change_password", "POST"): (302, 422, 422, 422, 422, 422),
+    ("auth.my_data", "POST"): SIGNED_IN,
+    ("admin.users", "GET"): ADMIN_ONLY,
+    ("admin.new_user", "GET"): ADMIN_ONLY,
+    ("admin.new_user", "POST"): ADMIN_FORM_POST,
+    ("admin.edit_user", "GET"): ADMIN_ONLY,
+    ("admin.edit_user", "POST"): ADMIN_FORM_POST,
+    ("admin.audit_log", "GET"): ADMIN_ONLY,
+    ("admin.organizations", "GET"): STAFF_ONLY,
+    ("admin.edit_organization", "GET"): ADMIN_ONLY,
+    ("admin.edit_organization", "POST"): ADMIN_FORM_POST,
+    ("admin.cities", "GET"): STAFF_ONLY,
+    ("admin.edit_city", "GET"): ADMIN_ONLY,
+    ("admin.edit_city", "POST"): ADMIN_FORM_POST,
+    ("spaces.index", "GET"): STAFF_ONLY,
+    # Entrepreneur applications; the sample is a draft of the applicant's, with one document.
+    ("applications.mine", "GET"): APPLICANT_ONLY,
+    ("applications.start", "POST"): (302, 302, 403, 403, 403, 403),
+    ("applications.edit", "GET"): APPLICANT_ONLY,
+    ("applications.edit", "POST"): APPLICANT_FORM_POST,
+    ("applications.upload", "POST"): APPLICANT_FORM_POST,
+    ("applications.download", "GET"): APPLICANT_AND_STAFF,
+    ("applications.delete_document", "POST"): (302, 302, 403, 403, 403, 403),
+    ("applications.detail", "GET"): APPLICANT_AND_STAFF,
+    ("applications.queue", "GET"): STAFF_ONLY,
+    ("applications.move", "POST"): STAFF_FORM_POST,
+    ("applications.comment", "POST"): STAFF_FORM_POST,
+    ("applications.onboarding", "POST"): STAFF_FORM_POST,
+    ("applications.finish", "POST"): STAFF_FORM_POST,
+    # Scoring and the rubric; the sample criterion is the only one.
+    ("reviews.score", "POST"): STAFF_FORM_POST,
+    ("reviews.rubric", "GET"): ADMIN_ONLY,
+    ("reviews.new_criterion", "GET"): ADMIN_ONLY,
+    ("reviews.new_criterion", "POST"): ADMIN_FORM_POST,
+    ("reviews.edit_criterion", "GET"): ADMIN_ONLY,
+    ("reviews.edit_criterion", "POST"): ADMIN_FORM_POST,
+    # The startup-visa clock; the sample event belongs to the sample application, and staff may remove it.
+    ("startup_visa.index", "GET"): STAFF_ONLY,
+    ("startup_visa.record", "POST"): STAFF_FORM_POST,
+    ("startup_visa.remove", "POST"): (302, 403, 302, 403, 403, 302),
+    # Researcher intake; the sample is the applicant's case, still an inquiry. Another applicant gets 404 for it
+    # (tests/researchers), agents and liaisons never reach a case page at all.
+    ("researchers.mine", "GET"): APPLICANT_ONLY,
+    ("researchers.new", "GET"): APPLICANT_ONLY,
+    ("researchers.new", "POST"): APPLICANT_FORM_POST,
+    ("researchers.edit", "GET"): APPLICANT_ONLY,
+    ("researchers.edit", "POST"): APPLICANT_FORM_POST,
+    ("researchers.detail", "GET"): APPLICANT_AND_STAFF,
+    ("researchers.cases", "GET"): STAFF_ONLY,
+    ("researchers.move", "POST"): STAFF_FORM_POST,
+}
+
+SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}  # files, not views
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIPPED_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def _url(app, rule, sample_args):
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **{arg: sample_args[arg] for arg in rule.arguments})
+
+
+def test_matrix_covers_every_route(app):
+    routes = {(rule.endpoint, method) for rule, method in _routes(app)}
+    assert routes - EXPECTED.keys() == set(), "add these routes to the access matrix"
+    assert EXPECTED.keys() - routes == set(), "these matrix entries have no route any more"
+
+
+def test_every_view_declares_who_may_use_it(app):
+    undeclared = [endpoint for endpoint, view in app.view_functions.items()
+                  if endpoint not in SKIPPED_ENDPOINTS and not hasattr(view, "access")]
+    assert undeclared == []
+
+
+def _sample_application(applicant):
+    """A draft of the applicant's with one stored document."""
+    import os
+
+    from incubator.applications import services
+    from incubator.applications.models import ApplicationDocument, DocumentKind, Stage
+    from incubator.extensions import db
+    from tests import factories
+
+    application = factories.application(applicant, stage=Stage.DRAFT)
+    with open(os.path.join(services.upload_dir(), "sample-matrix.pdf"), "wb") as handle:
+        handle.write(b"%PDF-1.4\n")
+    document = ApplicationDocument(application_id=application.id, kind=DocumentKind.BUSINESS_PLAN,
+                                   original_name="plan.pdf", stored_name="sample-matrix.pdf",
+                                   content_type="application/pdf", size_bytes=9, uploaded_by_id=applicant.id)
+    db.session.add(document)
+    db.session.commit()
+    return application, document
+
+
+def _sample_criterion_and_visa_event(application):
+    from datetime import date
+
+    from incubator.extensions import db
+    from incubator.reviews.models import RubricCriterion
+    from incubator.startup_visa.models import VisaEvent, VisaEventKind
+
+    criterion = RubricCriterion(code="team", titles={"en": "Team"}, descriptors={})
+    event = VisaEvent(application_id=application.id, kind=VisaEventKind.PROGRESS_MEETING,
+                      occurred_on=date(2026, 5, 1))
+    db.session.add_all([criterion, event])
+    db.session.commit()
+    return criterion, event
+
+
+def _sample_researcher_case(researcher):
+    """A case of the applicant's, at "inquiry", so that they may still edit it."""
+    from incubator.extensions import db
+    from tests import factories
+
+    case = factories.researcher_case(researcher)
+    db.session.commit()
+    return case
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_every_route_answers_each_role_with_the_expected_status(app, users, login, who):
+    application, document = _sample_application(users["applicant"])
+    researcher_case = _sample_researcher_case(users["applicant"])
+    criterion, visa_event = _sample_criterion_and_visa_event(application)
+    sample_args = {
+        "criterion_id": criterion.id,
+        "event_id": visa_event.id,
+        "case_id": researcher_case.id,
+        "application_id": application.id,
+        "document_id": document.id,
+        "user_id": users["applicant"].id,
+        "organization_id": users["agent"].organization_id,
+        "city_id": users["liaison"].partner_city_id,
+        "token": "not-a-real-token",
+    }
+    wrong = []
+    for rule, method in _routes(app):
+        client = app.test_client()
+        if who != ANON:
+            login(users[who], client)
+        response = client.open(_url(app, rule, sample_args), method=method)
+        response.close()  # file downloads keep their file open until closed
+        expected = EXPECTED[(rule.endpoint, method)][WHO.index(who)]
+        if response.status_code != expected:
+            wrong.append(f"{method} {rule.rule}: expected {expected}, got {response.status_code}")
+        if who == ANON and response.status_code == 302 and expected == 302 and rule.endpoint != "auth.logout":
+            assert "/auth/login" in response.headers["Location"], rule.rule
+    assert not wrong, "\n".join(wrong)

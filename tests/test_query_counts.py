@@ -1,0 +1,185 @@
+"""Pages cost a fixed number of queries, however many rows there are."""
+
+from __future__ import annotations
+
+import pytest
+
+from incubator.extensions import db
+from tests import factories
+
+
+def add_people(number: int, applicant=None) -> None:
+    org, city = factories.organization("ksp"), factories.city("bucheon")
+    for _ in range(number):
+        factories.user("applicant")
+        factories.user("agent", organization=org)
+        factories.user("liaison", city=city)
+        if applicant is not None:
+            factories.application(applicant, referring_city_id=city.id)
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("role", "path"), [
+    ("admin", "/admin/users"),
+    ("admin", "/admin/audit"),
+    ("admin", "/dashboard"),
+    ("staff", "/dashboard"),
+    ("staff", "/admin/organizations"),
+    ("staff", "/admin/cities"),
+    ("staff", "/spaces/"),
+    ("staff", "/applications/queue"),
+    ("staff", "/applications/queue?sort=name&stage=submitted"),
+    ("applicant", "/applications/"),
+    ("applicant", "/dashboard"),
+])
+def test_page_queries_do_not_grow_with_the_data(client, login, users, count_queries, role, path):
+    login(users[role])
+    add_people(2, users["applicant"])
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    add_people(30, users["applicant"])
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert many.count == few.count
+
+
+def test_application_page_queries_do_not_grow_with_its_history(client, login, users, count_queries):
+    from incubator.applications.models import InternalComment, Stage, StageChange
+
+    application = factories.application(users["applicant"], stage=Stage.SCREENING)
+    db.session.commit()
+
+    def grow(number):
+        for _ in range(number):
+            db.session.add(StageChange(application_id=application.id, from_stage=Stage.SUBMITTED,
+                                       to_stage=Stage.SCREENING, by_id=users["staff"].id))
+            db.session.add(InternalComment(application_id=application.id, author_id=users["admin"].id, body="x"))
+        db.session.commit()
+
+    for role in ("staff", "applicant"):
+        login(users[role])
+        grow(1)
+        with count_queries() as few:
+            assert client.get(f"/applications/{application.id}").status_code == 200
+        grow(20)
+        with count_queries() as many:
+            assert client.get(f"/applications/{application.id}").status_code == 200
+        assert many.count == few.count, role
+
+
+def add_researcher_cases(number: int, researcher) -> None:
+    """Cases of new researchers, and of ``researcher``, each with a few history rows."""
+    from incubator.researchers.models import CaseStatus, CaseStatusChange
+
+    for _ in range(number):
+        for owner in (factories.user("applicant"), researcher):
+            case = factories.researcher_case(owner, CaseStatus.HOST_MATCHED)
+            db.session.add(CaseStatusChange(case_id=case.id, from_status=CaseStatus.INQUIRY,
+                                            to_status=CaseStatus.HOST_MATCHED, by_id=owner.id))
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("role", "path"), [
+    ("staff", "/researchers/cases"),
+    ("staff", "/researchers/cases?sort=start&status=host_matched&q=test&country=VN&field=life_science"),
+    ("admin", "/researchers/cases"),
+    ("staff", "/dashboard"),
+    ("applicant", "/researchers/"),
+    ("applicant", "/dashboard"),
+])
+def test_researcher_pages_queries_do_not_grow_with_the_data(client, login, users, count_queries, role, path):
+    login(users[role])
+    add_researcher_cases(2, users["applicant"])
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    add_researcher_cases(30, users["applicant"])
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert many.count == few.count
+
+
+def test_researcher_case_page_queries_do_not_grow_with_its_history(client, login, users, count_queries):
+    from incubator.researchers.models import CaseStatus, CaseStatusChange
+
+    case = factories.researcher_case(users["applicant"], CaseStatus.ACTIVE)
+    db.session.commit()
+
+    def grow(number):
+        for _ in range(number):
+            db.session.add(CaseStatusChange(case_id=case.id, from_status=CaseStatus.ARRIVED,
+                                            to_status=CaseStatus.ACTIVE, by_id=users["staff"].id, internal_note="x"))
+            db.session.add(CaseStatusChange(case_id=case.id, from_status=CaseStatus.ARRIVED,
+                                            to_status=CaseStatus.ACTIVE, by_id=users["admin"].id))
+        db.session.commit()
+
+    for role in ("staff", "applicant"):
+        login(users[role])
+        grow(1)
+        with count_queries() as few:
+            assert client.get(f"/researchers/{case.id}").status_code == 200
+        grow(20)
+        with count_queries() as many:
+            assert client.get(f"/researchers/{case.id}").status_code == 200
+        assert many.count == few.count, role
+
+
+def test_application_page_queries_do_not_grow_with_its_reviews_and_visa_record(client, login, users,
+                                                                               count_queries):
+    from datetime import date, timedelta
+
+    from incubator.applications.models import Stage
+    from incubator.reviews.models import Review, ReviewScore, RubricCriterion
+    from incubator.startup_visa.models import VisaEvent, VisaEventKind
+
+    application = factories.application(users["applicant"], stage=Stage.WAITLISTED, uses_startup_visa=True)
+    criteria = [RubricCriterion(code=f"c{i}", titles={"en": f"C{i}"}, descriptors={}) for i in range(3)]
+    db.session.add_all(criteria)
+    db.session.add(VisaEvent(application_id=application.id, kind=VisaEventKind.PLAN_CONFIRMED,
+                             occurred_on=date(2026, 1, 5)))
+    db.session.flush()
+
+    def grow(number):
+        for _ in range(number):
+            reviewer = factories.user("staff")
+            review = Review(application_id=application.id, reviewer_id=reviewer.id)
+            review.scores = [ReviewScore(criterion_id=c.id, score=3) for c in criteria]
+            db.session.add(review)
+            db.session.add(VisaEvent(application_id=application.id, kind=VisaEventKind.PROGRESS_MEETING,
+                                     occurred_on=date(2026, 2, 1) + timedelta(days=number)))
+        db.session.commit()
+
+    for role in ("admin", "applicant"):
+        login(users[role])
+        grow(1)
+        with count_queries() as few:
+            assert client.get(f"/applications/{application.id}").status_code == 200
+        grow(15)
+        with count_queries() as many:
+            assert client.get(f"/applications/{application.id}").status_code == 200
+        assert many.count == few.count, role
+
+
+def test_startup_visa_list_queries_do_not_grow_with_the_cases(client, login, users, count_queries):
+    from datetime import date
+
+    from incubator.applications.models import Stage
+    from incubator.startup_visa.models import VisaEvent, VisaEventKind
+
+    def grow(number):
+        for _ in range(number):
+            application = factories.application(users["applicant"], stage=Stage.TENANT, uses_startup_visa=True)
+            db.session.add_all([
+                VisaEvent(application_id=application.id, kind=VisaEventKind.PLAN_CONFIRMED, occurred_on=date(2026, 6, 1)),
+                VisaEvent(application_id=application.id, kind=VisaEventKind.PROGRESS_MEETING,
+                          occurred_on=date(2026, 7, 1))])
+        db.session.commit()
+
+    for role, path in (("staff", "/startup-visa/"), ("staff", "/dashboard"), ("applicant", "/dashboard")):
+        login(users[role])
+        grow(1)
+        with count_queries() as few:
+            assert client.get(path).status_code == 200
+        grow(20)
+        with count_queries() as many:
+            assert client.get(path).status_code == 200
+        assert many.count == few.count, (role, path)
