@@ -27,19 +27,12 @@ from incubator.auth.models import User
 from incubator.dates import fiscal_year, local_date, today_in_tokyo
 from incubator.db import utcnow
 from incubator.extensions import db
+from incubator.rules import NotAllowed
 from incubator.outbox.services import enqueue
 from incubator.urls import external_url
 from incubator.ventures.models import MemberRole, Venture, VentureMember, VentureStatus
 
 logger = logging.getLogger("incubator.applications")
-
-
-class NotAllowed(Exception):
-    """The change is not possible in the application's current state; ``message`` says why, translated."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 # --- drafting --------------------------------------------------------------------------------------------------

@@ -18,20 +18,13 @@ from incubator.audit.services import record
 from incubator.auth.models import Profile, User
 from incubator.db import utcnow
 from incubator.extensions import db
+from incubator.rules import NotAllowed
 from incubator.outbox.services import enqueue
 from incubator.researchers.models import (TRANSITIONS, CaseStatus, CaseStatusChange, ResearcherCase,
                                           ResearchField)
 from incubator.urls import external_url
 
 logger = logging.getLogger("incubator.researchers")
-
-
-class NotAllowed(Exception):
-    """The change is not possible in the case's current state; ``message`` says why, translated."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 NOT_EDITABLE = _l("Staff have started working on this case, so it can no longer be changed. Please write to the "

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from incubator.applications.models import SCORING_STAGES, Application
-from incubator.applications.services import NotAllowed
+from incubator.rules import NotAllowed
 from incubator.audit.services import record
 from incubator.auth.models import User
 from incubator.extensions import db

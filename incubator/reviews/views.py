@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from incubator.applications.models import Application
-from incubator.applications.services import NotAllowed
+from incubator.rules import NotAllowed
 from incubator.applications.services import load as load_application
 from incubator.applications.views import render_detail
 from incubator.extensions import db

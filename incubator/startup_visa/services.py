@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 
 from incubator.applications.models import Application, Stage
-from incubator.applications.services import NotAllowed
+from incubator.rules import NotAllowed
 from incubator.audit.services import record
 from incubator.auth.models import User
 from incubator.dates import today_in_tokyo
