@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := incubator
 
-.PHONY: run test test-postgres test-browser translations catalogs migrate seed clean
+.PHONY: run test test-postgres test-browser bench translations catalogs migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test-postgres: translations
 
 test-browser: translations
 	$(BIN)/pytest -m browser
+
+# Queries and time per page of the staff lists with 10,000 ventures (BENCH_ARGS="--database-url postgresql+psycopg://...").
+bench: $(VENV)/.installed
+	$(BIN)/python -m tests.benchmarks.bench_lists $(BENCH_ARGS)
 
 # Re-extract the messages from the code and templates and merge them into every catalog.
 catalogs: $(VENV)/.installed

@@ -100,14 +100,17 @@ def register_blueprints(app: Flask) -> None:
     from incubator.auth.views import bp as auth_bp
     from incubator.core.views import bp as core_bp
     from incubator.outbox.cli import bp as outbox_bp
+    from incubator.milestones.views import bp as milestones_bp
+    from incubator.readiness.views import bp as readiness_bp
     from incubator.reminders.cli import bp as reminders_bp
     from incubator.researchers.views import bp as researchers_bp
     from incubator.reviews.views import bp as reviews_bp
     from incubator.spaces.views import bp as spaces_bp
     from incubator.startup_visa.views import bp as startup_visa_bp
+    from incubator.ventures.views import bp as ventures_bp
 
     for bp in (core_bp, auth_bp, admin_bp, spaces_bp, outbox_bp, reminders_bp, applications_bp, reviews_bp,
-               startup_visa_bp, researchers_bp):
+               startup_visa_bp, researchers_bp, ventures_bp, milestones_bp, readiness_bp):
         app.register_blueprint(bp)
 
 

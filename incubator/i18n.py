@@ -89,6 +89,13 @@ def format_day(value: date | None, fmt: str = "medium") -> str:
     return "" if value is None else format_date(value, fmt)
 
 
+def format_month(value: date | None) -> str:
+    """A month and year, as the active locale writes them (2026年11月, November 2026, tháng 11 năm 2026)."""
+    from babel.dates import format_skeleton
+
+    return "" if value is None else format_skeleton("yMMMM", value, locale=get_locale())
+
+
 def format_moment(value: datetime | None, fmt: str = "medium") -> str:
     """Format a UTC timestamp in the configured time zone (Asia/Tokyo)."""
     return "" if value is None else format_datetime(value, fmt)
@@ -99,6 +106,7 @@ def register_template_helpers(app) -> None:
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_moment, "moment")
+    app.add_template_filter(format_month, "month")
     app.add_template_filter(country_name, "country")
     app.add_template_filter(localized, "localized")
     app.jinja_env.globals.update(LOCALES=LOCALES, html_lang=html_lang, current_locale=lambda: str(get_locale()))

@@ -5,10 +5,12 @@ from incubator.auth.models import Profile, User, UserToken  # noqa: F401
 from incubator.cities.models import PartnerCity  # noqa: F401
 from incubator.organizations.models import Organization  # noqa: F401
 from incubator.outbox.models import OutboxMessage  # noqa: F401
-from incubator.spaces.models import Space  # noqa: F401
+from incubator.spaces.models import Lease, Space  # noqa: F401
 from incubator.ventures.models import Venture, VentureMember  # noqa: F401
 from incubator.applications.models import Application  # noqa: F401
 from incubator.researchers.models import CaseStatusChange, ResearcherCase  # noqa: F401
 from incubator.reviews.models import Review, ReviewScore, RubricCriterion  # noqa: F401
 from incubator.startup_visa.models import VisaEvent  # noqa: F401
 from incubator.reminders.models import ReminderLog  # noqa: F401
+from incubator.milestones.models import Milestone, QuarterlyUpdate  # noqa: F401
+from incubator.readiness.models import ReadinessItem  # noqa: F401

@@ -82,3 +82,26 @@ def page_by(stmt: sa.Select, column, id_column, size: int, cursor: str | None, d
 def cursor_arg() -> str | None:
     value = request.args.get("after", "")
     return value[:200] or None
+
+
+def sorted_page(stmt: sa.Select, sorts: dict, sort: str, id_column, size: int | None = None) -> Page:
+    """A keyset page of ``stmt`` in the chosen sort (the first of ``sorts`` when it is unknown)."""
+    from flask import current_app
+
+    column, descending = sorts.get(sort) or next(iter(sorts.values()))
+    return page_by(stmt, column, id_column, size or current_app.config["PAGE_SIZE"], cursor_arg(), descending)
+
+
+def sorted_all(stmt: sa.Select, sorts: dict, sort: str, id_column) -> sa.Select:
+    """``stmt`` in the chosen sort, every row: what an export writes."""
+    column, descending = sorts.get(sort) or next(iter(sorts.values()))
+    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+    return stmt.order_by(*order)
+
+
+def date_arg(name: str) -> date | None:
+    """A YYYY-MM-DD query argument, or None when it is missing or not a date."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None

@@ -66,6 +66,10 @@ def can_view_spaces(user) -> bool:
     return is_staff(user)
 
 
+def can_manage_leases(user) -> bool:
+    return is_staff(user)
+
+
 def can_view_organizations(user) -> bool:
     return is_staff(user)
 
@@ -117,6 +121,25 @@ def can_edit_rubric(user) -> bool:
 def can_manage_startup_visa(user) -> bool:
     """Record plan confirmations, renewals and progress meetings, and see every case's deadlines."""
     return is_staff(user)
+
+
+# --- ventures at THINK --------------------------------------------------------------------------------------
+
+def can_manage_ventures(user) -> bool:
+    """The staff's record of ventures, members, milestones, readiness, graduation and withdrawal."""
+    return is_staff(user)
+
+
+def can_use_tenant_pages(user) -> bool:
+    """Reach the tenant pages at all: entrepreneurs and researchers (the membership check follows)."""
+    return is_applicant(user)
+
+
+def can_view_own_venture(user, membership) -> bool:
+    """A current member of the venture; for everyone else the venture does not exist (404).
+
+    ``membership`` is the user's current membership of the venture, or None."""
+    return is_applicant(user) and membership is not None and membership.user_id == user.id
 
 
 # --- researcher intake ----------------------------------------------------------------------------------------

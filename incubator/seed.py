@@ -43,13 +43,16 @@ CITIES = [
 
 # building, floor, room, kind, area in m², monthly rent in yen
 SPACES = (
-    [("A", 2, f"A-2{n:02d}", SpaceKind.DESK, Decimal("6.00"), 22000) for n in range(1, 9)]
+    [("A", 2, f"A-2{n:02d}", SpaceKind.DESK, Decimal("6.00"), 22000) for n in range(1, 17)]
     + [("A", 3, f"A-3{n:02d}", SpaceKind.PRIVATE_OFFICE, Decimal(area), rent)
        for n, (area, rent) in enumerate([("15.20", 53000), ("15.20", 53000), ("22.40", 78000), ("22.40", 78000),
-                                         ("31.50", 110000), ("31.50", 110000)], start=1)]
+                                         ("31.50", 110000), ("31.50", 110000), ("15.20", 53000), ("15.20", 53000),
+                                         ("22.40", 78000), ("22.40", 78000), ("31.50", 110000), ("44.80", 156000)],
+                                        start=1)]
     + [("B", 1, f"B-1{n:02d}", SpaceKind.LAB, Decimal(area), rent)
        for n, (area, rent) in enumerate([("48.00", 240000), ("48.00", 240000), ("72.60", 350000),
-                                         ("96.80", 460000)], start=1)]
+                                         ("96.80", 460000), ("48.00", 240000), ("48.00", 240000),
+                                         ("72.60", 350000), ("96.80", 460000)], start=1)]
 )
 
 # email, role, locale, organization code, city code, profile
@@ -161,6 +164,7 @@ def seed(password: str) -> list[tuple[str, str, str]]:
     from incubator.researchers.seed import seed_researchers
     from incubator.reviews.seed import seed_reviews, seed_rubric
     from incubator.startup_visa.seed import seed_startup_visa
+    from incubator.ventures.seed import seed_ventures
 
     orgs = seed_organizations()
     cities = seed_cities()
@@ -170,6 +174,7 @@ def seed(password: str) -> list[tuple[str, str, str]]:
     seed_applications(password, cities)
     seed_reviews()
     seed_startup_visa()
+    seed_ventures()
     seed_researchers(password)
     return logins
 

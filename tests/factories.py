@@ -111,3 +111,45 @@ def researcher_case(researcher: User, status=None, *, home_institution: str = "H
     db.session.add(CaseStatusChange(case_id=case.id, to_status=CaseStatus.INQUIRY, by_id=researcher.id))
     db.session.flush()
     return case
+
+
+def venture(*, members=(), name: str = "Green Loop K.K.", status=None, country: str = "CN", **fields):
+    """A venture at THINK; ``members`` are users who become its current founders."""
+    from datetime import date
+
+    from incubator.ventures.models import MemberRole, Sector, Venture, VentureMember, VentureStage, VentureStatus
+
+    values = dict(name_latin=name, country_code=country, sector=Sector.ENVIRONMENT, stage=VentureStage.PROTOTYPE,
+                  status=status or VentureStatus.INCUBATING)
+    item = Venture(**{**values, **fields})
+    item.members = [VentureMember(user_id=m.id, role=MemberRole.FOUNDER, name_latin=f"Member {m.id}",
+                                  email=m.email, locale=m.locale, started_on=date(2026, 4, 1)) for m in members]
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def space(room: str | None = None, kind=None, rent: int = 50_000):
+    from decimal import Decimal
+
+    from incubator.spaces.models import Space, SpaceKind
+
+    number = next(_sequence)
+    item = Space(building="A", floor=3, room_number=room or f"A-{300 + number}", kind=kind or SpaceKind.PRIVATE_OFFICE,
+                 area_m2=Decimal("15.20"), monthly_rent_yen=rent)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def lease(venture, space=None, starts_on=None, ends_on=None, rent: int = 50_000):
+    from datetime import date
+
+    from incubator.spaces.models import Lease
+
+    item = Lease(venture_id=venture.id, space_id=(space or globals()["space"]()).id,
+                 starts_on=starts_on or date(2026, 4, 1), ends_on=ends_on or date(2027, 3, 31),
+                 monthly_rent_yen=rent, deposit_yen=rent * 2)
+    db.session.add(item)
+    db.session.flush()
+    return item

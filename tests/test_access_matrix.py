@@ -64,6 +64,43 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("admin.edit_city", "GET"): ADMIN_ONLY,
     ("admin.edit_city", "POST"): ADMIN_FORM_POST,
     ("spaces.index", "GET"): STAFF_ONLY,
+    ("spaces.export_spaces", "GET"): STAFF_ONLY,
+    ("spaces.leases", "GET"): STAFF_ONLY,
+    ("spaces.export_leases", "GET"): STAFF_ONLY,
+    ("spaces.new_lease", "GET"): STAFF_ONLY,
+    ("spaces.new_lease", "POST"): STAFF_FORM_POST,
+    ("spaces.end_lease", "GET"): STAFF_ONLY,
+    ("spaces.end_lease", "POST"): STAFF_FORM_POST,
+    ("spaces.renew_lease", "GET"): STAFF_ONLY,
+    ("spaces.renew_lease", "POST"): STAFF_FORM_POST,
+    # Ventures; the sample venture has the applicant as its one current member, a lease, and a milestone and a
+    # quarterly update waiting for confirmation.
+    ("ventures.index", "GET"): STAFF_ONLY,
+    ("ventures.export_ventures", "GET"): STAFF_ONLY,
+    ("ventures.people", "GET"): STAFF_ONLY,
+    ("ventures.export_people", "GET"): STAFF_ONLY,
+    ("ventures.new", "GET"): STAFF_ONLY,
+    ("ventures.new", "POST"): STAFF_FORM_POST,
+    ("ventures.detail", "GET"): STAFF_ONLY,
+    ("ventures.edit", "GET"): STAFF_ONLY,
+    ("ventures.edit", "POST"): STAFF_FORM_POST,
+    ("ventures.add_member", "POST"): STAFF_FORM_POST,
+    ("ventures.edit_member", "GET"): STAFF_ONLY,
+    ("ventures.edit_member", "POST"): STAFF_FORM_POST,
+    ("ventures.end_member", "POST"): STAFF_FORM_POST,
+    ("ventures.exit_", "GET"): STAFF_ONLY,
+    ("ventures.exit_", "POST"): STAFF_FORM_POST,
+    ("ventures.mine", "GET"): (302, 302, 403, 403, 403, 403),  # one venture: straight to it
+    ("ventures.tenant", "GET"): APPLICANT_ONLY,
+    ("ventures.update_card", "POST"): (302, 302, 403, 403, 403, 403),  # an empty card: not in Japan
+    ("milestones.add", "POST"): STAFF_FORM_POST,
+    ("milestones.confirm", "POST"): (302, 403, 302, 403, 403, 302),
+    ("milestones.reject", "POST"): (302, 403, 302, 403, 403, 302),
+    ("milestones.add_update", "POST"): STAFF_FORM_POST,
+    ("milestones.decide_update", "POST"): (302, 403, 302, 403, 403, 302),
+    ("milestones.propose", "POST"): APPLICANT_FORM_POST,
+    ("milestones.propose_update", "POST"): APPLICANT_FORM_POST,
+    ("readiness.update", "POST"): STAFF_FORM_POST,
     # Entrepreneur applications; the sample is a draft of the applicant's, with one document.
     ("applications.mine", "GET"): APPLICANT_ONLY,
     ("applications.start", "POST"): (302, 302, 403, 403, 403, 403),
@@ -99,6 +136,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("researchers.detail", "GET"): APPLICANT_AND_STAFF,
     ("researchers.cases", "GET"): STAFF_ONLY,
     ("researchers.move", "POST"): STAFF_FORM_POST,
+    ("researchers.export_cases", "GET"): STAFF_ONLY,
+    ("researchers.hosted", "GET"): STAFF_ONLY,
 }
 
 SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}  # files, not views
@@ -166,6 +205,28 @@ def _sample_criterion_and_visa_event(application):
     return criterion, event
 
 
+def _sample_venture(member):
+    """A venture with ``member`` as its one current member, a lease, and records waiting for confirmation."""
+    from datetime import date
+
+    from incubator.extensions import db
+    from incubator.milestones.models import Milestone, MilestoneKind, QuarterlyUpdate, RecordStatus
+    from tests import factories
+
+    venture = factories.venture(members=[member])
+    lease = factories.lease(venture)
+    milestones = [Milestone(venture_id=venture.id, kind=MilestoneKind.PATENT, occurred_on=date(2026, 5, d),
+                            status=RecordStatus.PROPOSED) for d in (1, 2)]
+    update = QuarterlyUpdate(venture_id=venture.id, fiscal_year=2026, quarter=1, revenue_yen=0, headcount=2,
+                             funding_to_date_yen=0, status=RecordStatus.PROPOSED)
+    db.session.add_all([*milestones, update])
+    db.session.flush()
+    ids = {"venture_id": venture.id, "member_id": venture.members[0].id, "lease_id": lease.id,
+           "milestone_id": milestones[0].id, "update_id": update.id, "other_milestone_id": milestones[1].id}
+    db.session.commit()
+    return ids
+
+
 def _sample_researcher_case(researcher):
     """A case of the applicant's, at "inquiry", so that they may still edit it."""
     from incubator.extensions import db
@@ -181,7 +242,11 @@ def test_every_route_answers_each_role_with_the_expected_status(app, users, logi
     application, document = _sample_application(users["applicant"])
     researcher_case = _sample_researcher_case(users["applicant"])
     criterion, visa_event = _sample_criterion_and_visa_event(application)
+    venture_ids = _sample_venture(users["applicant"])
     sample_args = {
+        **venture_ids,
+        "fmt": "csv",
+        "decision": "confirm",
         "criterion_id": criterion.id,
         "event_id": visa_event.id,
         "case_id": researcher_case.id,
@@ -197,7 +262,10 @@ def test_every_route_answers_each_role_with_the_expected_status(app, users, logi
         client = app.test_client()
         if who != ANON:
             login(users[who], client)
-        response = client.open(_url(app, rule, sample_args), method=method)
+        # Confirming and turning down each take a milestone still waiting.
+        args = dict(sample_args, milestone_id=venture_ids["other_milestone_id"]) \
+            if rule.endpoint == "milestones.reject" else sample_args
+        response = client.open(_url(app, rule, args), method=method)
         response.close()  # file downloads keep their file open until closed
         expected = EXPECTED[(rule.endpoint, method)][WHO.index(who)]
         if response.status_code != expected:

@@ -183,3 +183,81 @@ def test_startup_visa_list_queries_do_not_grow_with_the_cases(client, login, use
         with count_queries() as many:
             assert client.get(path).status_code == 200
         assert many.count == few.count, (role, path)
+
+
+def add_ventures(number: int, member=None) -> None:
+    """Ventures with a member, a lease, milestones and quarterly figures each."""
+    from datetime import date
+
+    from incubator.milestones.models import Milestone, MilestoneKind, QuarterlyUpdate, RecordStatus
+    from incubator.readiness.models import Criterion, ReadinessItem, State
+    from incubator.ventures.models import VentureMember
+
+    for number_ in range(number):
+        venture = factories.venture(name=f"Venture {number_}")
+        db.session.add(VentureMember(venture_id=venture.id, role="founder", name_latin=f"Person {number_}",
+                                     started_on=date(2026, 4, 1), residence_status="business_manager",
+                                     residence_card_expires_on=date(2026, 12, 1)))
+        factories.lease(venture)
+        db.session.add_all([Milestone(venture_id=venture.id, kind=MilestoneKind.PATENT, status=RecordStatus.CONFIRMED,
+                                      occurred_on=date(2026, 5, 1)),
+                            QuarterlyUpdate(venture_id=venture.id, fiscal_year=2026, quarter=1, revenue_yen=1,
+                                            headcount=1, funding_to_date_yen=1, status=RecordStatus.CONFIRMED),
+                            ReadinessItem(venture_id=venture.id, criterion=Criterion.OFFICE, state=State.MET)])
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("role", "path"), [
+    ("staff", "/ventures/"),
+    ("staff", "/ventures/?status=&sort=newest&sector=environment&q=venture"),
+    ("staff", "/ventures/people"),
+    ("staff", "/ventures/people?expiring=90&sort=expiry"),
+    ("staff", "/spaces/"),
+    ("staff", "/spaces/?occupancy=occupied&sort=rent"),
+    ("staff", "/spaces/leases"),
+    ("staff", "/spaces/leases?state=expiring&q=venture"),
+    ("staff", "/researchers/hosted"),
+    ("staff", "/dashboard"),
+])
+def test_tenant_lists_queries_do_not_grow_with_the_data(client, login, users, count_queries, role, path):
+    login(users[role])
+    add_ventures(2)
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    add_ventures(30)
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert many.count == few.count
+
+
+def test_venture_pages_queries_do_not_grow_with_its_records(client, login, users, count_queries):
+    from datetime import date, timedelta
+
+    from incubator.milestones.models import Milestone, MilestoneKind, QuarterlyUpdate, RecordStatus
+    from incubator.ventures.models import VentureMember
+
+    venture = factories.venture(members=[users["applicant"]])
+    db.session.commit()
+
+    def grow(number, start):
+        for offset in range(number):
+            db.session.add(VentureMember(venture_id=venture.id, role="employee", name_latin="x",
+                                         started_on=date(2026, 4, 1)))
+            factories.lease(venture, starts_on=date(2020, 1, 1) + timedelta(days=10 * (start + offset)),
+                            ends_on=date(2020, 1, 5) + timedelta(days=10 * (start + offset)))
+            db.session.add(Milestone(venture_id=venture.id, kind=MilestoneKind.PATENT, status=RecordStatus.PROPOSED,
+                                     occurred_on=date(2026, 5, 1)))
+            db.session.add(QuarterlyUpdate(venture_id=venture.id, fiscal_year=2000 + start + offset, quarter=1,
+                                           revenue_yen=1, headcount=1, funding_to_date_yen=1,
+                                           status=RecordStatus.PROPOSED))
+        db.session.commit()
+
+    for role, path in (("staff", f"/ventures/{venture.id}"), ("applicant", f"/my/ventures/{venture.id}")):
+        login(users[role])
+        grow(1, 0 if role == "staff" else 100)
+        with count_queries() as few:
+            assert client.get(path).status_code == 200
+        grow(15, 1 if role == "staff" else 101)
+        with count_queries() as many:
+            assert client.get(path).status_code == 200
+        assert many.count == few.count, role

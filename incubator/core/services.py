@@ -49,6 +49,17 @@ def dashboard_context(user: User) -> dict:
         context["my_visa_clocks"] = startup_visa.clocks_of_applicant(context["my_applications"])
     if permissions.can_manage_startup_visa(user):
         context["visa_cases"] = startup_visa.open_cases()[:5]
+    if permissions.can_manage_ventures(user):
+        from incubator.milestones.services import pending_counts
+        from incubator.spaces.services import expiring_count
+        from incubator.ventures.services import CARD_WINDOW_DAYS, expiring_card_count
+
+        context["tenant_watch"] = {"cards": expiring_card_count(), "card_days": CARD_WINDOW_DAYS,
+                                   "leases": expiring_count(), "pending": sum(pending_counts())}
+    if permissions.can_apply(user):
+        from incubator.ventures.services import ventures_of
+
+        context["my_ventures"] = ventures_of(user)
     if permissions.can_review_applications(user):
         context["application_counts"] = stage_counts()
     if permissions.can_file_researcher_case(user):

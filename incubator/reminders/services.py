@@ -8,7 +8,6 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from incubator.auth.models import User
 from incubator.extensions import db
 from incubator.outbox.services import enqueue
 from incubator.reminders.models import ReminderLog
@@ -21,7 +20,8 @@ class Reminder:
     key: str  # what it is about, e.g. "visa-renewal:12"; with due_on and days_before it is sent once
     due_on: date
     days_before: int
-    user_id: int
+    email: str
+    locale: str
     subject: object  # a lazy string, rendered in the recipient's language
     template: str
     context: dict = field(default_factory=dict)
@@ -30,8 +30,9 @@ class Reminder:
 def sources():
     """Each feature's generator of due reminders, as ``source(today)``."""
     from incubator.startup_visa.services import reminders as startup_visa
+    from incubator.ventures.services import card_reminders
 
-    return (startup_visa,)
+    return (startup_visa, card_reminders)
 
 
 def due(today: date):
@@ -51,9 +52,7 @@ def queue(reminder: Reminder) -> bool:
         return False
     db.session.add(ReminderLog(key=reminder.key, due_on=reminder.due_on, days_before=reminder.days_before))
     db.session.flush()
-    user = db.session.get(User, reminder.user_id)
-    enqueue(user.email, user.locale, reminder.subject, reminder.template, due_on=reminder.due_on,
+    enqueue(reminder.email, reminder.locale, reminder.subject, reminder.template, due_on=reminder.due_on,
             days_before=reminder.days_before, **reminder.context)
-    logger.info("reminder %s (%s days before %s) queued for user %s", reminder.key, reminder.days_before,
-                reminder.due_on, user.id)
+    logger.info("reminder %s (%s days before %s) queued", reminder.key, reminder.days_before, reminder.due_on)
     return True

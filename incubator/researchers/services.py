@@ -162,3 +162,30 @@ def status_counts() -> dict[CaseStatus, int]:
     rows = dict(db.session.execute(sa.select(ResearcherCase.status, sa.func.count())
                                    .group_by(ResearcherCase.status)).all())
     return {status: rows[status] for status in CaseStatus if status in rows}
+
+
+# Hosted: the researchers in Kawasaki now, and those who come or go in a month.
+HOSTED_STATUSES = (CaseStatus.ARRIVED, CaseStatus.ACTIVE)
+COMING_STATUSES = (CaseStatus.HOST_MATCHED, CaseStatus.DOCUMENTS, CaseStatus.ARRIVED, CaseStatus.ACTIVE)
+LEAVING_STATUSES = (CaseStatus.ARRIVED, CaseStatus.ACTIVE, CaseStatus.COMPLETED)
+
+
+def _with_researcher(stmt: sa.Select) -> sa.Select:
+    return stmt.options(joinedload(ResearcherCase.researcher).joinedload(User.profile))
+
+
+def arriving(first: date, last: date) -> list[ResearcherCase]:
+    """Cases whose researcher arrives between the two days: on the day they arrived, or are planned to."""
+    arrival = sa.func.coalesce(ResearcherCase.arrived_on, ResearcherCase.planned_start)
+    return list(db.session.scalars(_with_researcher(sa.select(ResearcherCase)).where(
+        ResearcherCase.status.in_(COMING_STATUSES), arrival.between(first, last)).order_by(arrival)))
+
+
+def leaving(first: date, last: date) -> list[ResearcherCase]:
+    return list(db.session.scalars(_with_researcher(sa.select(ResearcherCase)).where(
+        ResearcherCase.status.in_(LEAVING_STATUSES), ResearcherCase.planned_end.between(first, last))
+        .order_by(ResearcherCase.planned_end)))
+
+
+def hosted_statement() -> sa.Select:
+    return _with_researcher(sa.select(ResearcherCase)).where(ResearcherCase.status.in_(HOSTED_STATUSES))

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from incubator.auth.services import load_with_profile
 from incubator.extensions import db
 from incubator.i18n import country_name
-from incubator.pagination import cursor_arg, page_by
+from incubator.dates import today_in_tokyo
+from incubator.exports import Column, export
+from incubator.pagination import cursor_arg, page_by, sorted_all, sorted_page
 from incubator.permissions import (can_edit_researcher_case, can_file_researcher_case, can_manage_researcher_cases,
                                    can_use_researcher_cases, can_view_researcher_case, requires)
 from incubator.researchers import bp, services
@@ -99,15 +105,69 @@ def _render_detail(case: ResearcherCase, status_form: StatusForm | None = None, 
 @bp.route("/cases")
 @requires(can_manage_researcher_cases)
 def cases():
-    filters = services.CaseFilters(
-        status=request.args.get("status", ""), country=request.args.get("country", "").strip(),
-        field=request.args.get("field", ""), query=request.args.get("q", "").strip()[:100],
-        sort=request.args.get("sort", "newest"))
+    filters = _case_filters()
     column, descending = services.SORTS.get(filters.sort, services.SORTS["newest"])
     page = page_by(services.list_statement(filters), column, ResearcherCase.id, PAGE_SIZE, cursor_arg(), descending)
     countries = sorted(((code, country_name(code)) for code in services.home_countries()), key=lambda c: c[1])
     return render_template("researchers/cases.html", page=page, filters=filters, statuses=CaseStatus,
                            fields=ResearchField, countries=countries, counts=services.status_counts())
+
+
+def _case_filters() -> services.CaseFilters:
+    return services.CaseFilters(
+        status=request.args.get("status", ""), country=request.args.get("country", "").strip(),
+        field=request.args.get("field", ""), query=request.args.get("q", "").strip()[:100],
+        sort=request.args.get("sort", "newest"))
+
+
+CASE_COLUMNS = [
+    Column(_l("Case"), lambda c: c.reference, 12),
+    Column(_l("Researcher name"), lambda c: c.researcher.profile.name_latin, 24),
+    Column(_l("Name in their own script"), lambda c: c.researcher.profile.name_native, 20),
+    Column(_l("Status"), lambda c: c.status, 22),
+    Column(_l("Home institution"), lambda c: c.home_institution, 30),
+    Column(_l("Country of the home institution"), lambda c: country_name(c.home_country)),
+    Column(_l("Research field"), lambda c: c.research_field, 24),
+    Column(_l("Host institution"), lambda c: c.host_institution, 30),
+    Column(_l("Planned start"), lambda c: c.planned_start, 14),
+    Column(_l("Planned end"), lambda c: c.planned_end, 14),
+    Column(_l("Arrived on"), lambda c: c.arrived_on, 14),
+    Column(_l("Residence status needed"), lambda c: c.residence_status, 24),
+]
+
+
+@bp.route("/cases/export.<any(csv, xlsx):fmt>")
+@requires(can_manage_researcher_cases)
+def export_cases(fmt: str):
+    filters = _case_filters()
+    stmt = sorted_all(services.list_statement(filters), services.SORTS, filters.sort, ResearcherCase.id)
+    return export(fmt, "researchers", _("Researcher cases"), CASE_COLUMNS, stmt)
+
+
+@bp.route("/hosted")
+@requires(can_manage_researcher_cases)
+def hosted():
+    """Who is here now, who arrives and who leaves in the chosen month."""
+    month = _month_arg()
+    last = month + relativedelta(months=1, days=-1)
+    page = sorted_page(services.hosted_statement(), HOSTED_SORTS, request.args.get("sort", "end"),
+                       ResearcherCase.id)
+    return render_template("researchers/hosted.html", month=month, arriving=services.arriving(month, last),
+                           leaving=services.leaving(month, last), page=page,
+                           previous=month - relativedelta(months=1), next=month + relativedelta(months=1))
+
+
+HOSTED_SORTS = {"end": (ResearcherCase.planned_end, False), "start": (ResearcherCase.planned_start, False)}
+
+
+def _month_arg():
+    """The first day of the ?month=YYYY-MM month, or of this month."""
+    today = today_in_tokyo()
+    try:
+        year, month = (int(part) for part in request.args.get("month", "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
 
 
 @bp.route("/<int:case_id>/status", methods=["POST"])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from incubator.db import LabelledEnum, TimestampMixin, enum_type
 from incubator.extensions import db
@@ -24,6 +25,7 @@ class Space(TimestampMixin, db.Model):
         sa.UniqueConstraint("building", "room_number"),
         sa.CheckConstraint("area_m2 > 0", name="area_positive"),
         sa.CheckConstraint("monthly_rent_yen >= 0", name="rent_not_negative"),
+        sa.Index("ix_spaces_room_number_id", "room_number", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,3 +39,47 @@ class Space(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Space {self.building} {self.room_number}>"
+
+
+# Amounts above these are typing mistakes, not contracts.
+MAX_MONTHLY_RENT_YEN = 10_000_000
+MAX_DEPOSIT_YEN = 100_000_000
+
+
+class Lease(TimestampMixin, db.Model):
+    """A venture's lease of one space for a period, both days included.
+
+    No two leases of a space may overlap. The database enforces it, so that two requests at the same moment
+    cannot both succeed: an exclusion constraint on PostgreSQL, triggers on SQLite (migration 0004).
+    """
+
+    __tablename__ = "leases"
+    __table_args__ = (
+        sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        sa.CheckConstraint(f"monthly_rent_yen >= 0 AND monthly_rent_yen <= {MAX_MONTHLY_RENT_YEN}",
+                           name="rent_in_range"),
+        sa.CheckConstraint(f"deposit_yen >= 0 AND deposit_yen <= {MAX_DEPOSIT_YEN}", name="deposit_in_range"),
+        sa.Index("ix_leases_space_id_starts_on", "space_id", "starts_on"),
+        # The list's sorts end in id, for keyset pagination.
+        sa.Index("ix_leases_ends_on_id", "ends_on", "id"),
+        sa.Index("ix_leases_starts_on_id", "starts_on", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venture_id: Mapped[int] = mapped_column(sa.ForeignKey("ventures.id"), index=True)
+    space_id: Mapped[int] = mapped_column(sa.ForeignKey("spaces.id"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    monthly_rent_yen: Mapped[int]
+    deposit_yen: Mapped[int] = mapped_column(default=0)
+    renewed_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leases.id"), index=True)
+    end_reason: Mapped[str] = mapped_column(sa.String(500), default="")  # when ended before its term
+
+    venture = relationship("Venture", lazy="raise")
+    space: Mapped[Space] = relationship(lazy="raise")
+
+    def is_current_on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    def __repr__(self) -> str:
+        return f"<Lease {self.id} space={self.space_id} {self.starts_on}..{self.ends_on}>"

@@ -230,10 +230,14 @@ def reminders(today: date):
     from incubator.reminders.services import Reminder
     from incubator.urls import external_url
 
-    for application, deadline, days_before in due_reminders(today):
+    due = list(due_reminders(today))
+    founders = {user.id: user for user in db.session.scalars(
+        sa.select(User).where(User.id.in_({application.applicant_id for application, _d, _b in due})))}
+    for application, deadline, days_before in due:
+        founder = founders[application.applicant_id]
         yield Reminder(
             key=f"visa-{deadline.kind.value}:{application.id}", due_on=deadline.due_on, days_before=days_before,
-            user_id=application.applicant_id,
+            email=founder.email, locale=founder.locale,
             subject=_l("Reminder: %(what)s on %(date)s", what=deadline.kind.label,
                        date=LazyString(format_day, deadline.due_on)),
             template="startup_visa_reminder",

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from incubator import create_app
-from incubator.extensions import limiter
+from incubator.extensions import db, limiter
 from tests.conftest import Client
 from tests.helpers import text
 
@@ -17,6 +17,7 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 @pytest.fixture()
 def limited_app(app):
     """A second app like the test app, with rate limiting on (the test app has it off)."""
+    built = []
 
     def build(storage_uri: str):
         limited = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
@@ -24,10 +25,14 @@ def limited_app(app):
                              RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}", LOGIN_RATE_LIMIT="3 per minute",
                              WTF_CSRF_ENABLED=False)
         limited.test_client_class = Client
+        built.append(limited)
         return limited
 
     yield build
     limiter.enabled = False  # the limiter object is shared; leave it as the test app expects
+    for limited in built:
+        with limited.app_context():
+            db.engine.dispose()  # close its pooled connections now, not when the collector finds them
 
 
 def _attempts(limited, count: int, language: str = "en"):

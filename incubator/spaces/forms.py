@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from incubator.forms import Form, options
+from incubator.spaces.models import MAX_DEPOSIT_YEN, MAX_MONTHLY_RENT_YEN
+
+YEN = _l("In yen, without separators.")
+
+
+def _rent_field(label):
+    return IntegerField(label, validators=[InputRequired(_l("Give an amount in yen.")),
+                                           NumberRange(min=0, max=MAX_MONTHLY_RENT_YEN)], description=YEN)
+
+
+class EndsAfterStart:
+    def __call__(self, form, field) -> None:
+        if field.data and form.starts_on.data and field.data < form.starts_on.data:
+            raise ValidationError(_l("A lease cannot end before it starts."))
+
+
+class LeaseForm(Form):
+    space_id = SelectField(_l("Space"), coerce=lambda v: int(v) if v else None,
+                           validators=[DataRequired(_l("Choose a space."))])
+    starts_on = DateField(_l("First day"), validators=[InputRequired(_l("Give the date."))])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Give the date.")), EndsAfterStart()])
+    monthly_rent_yen = _rent_field(_l("Monthly rent (yen)"))
+    deposit_yen = IntegerField(_l("Deposit (yen)"), default=0,
+                               validators=[InputRequired(_l("Give an amount in yen.")),
+                                           NumberRange(min=0, max=MAX_DEPOSIT_YEN)], description=YEN)
+
+    def set_spaces(self, spaces, label) -> None:
+        self.space_id.choices = options(((str(s.id), label(s)) for s in spaces), blank="—")
+
+
+class EndLeaseForm(Form):
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Give the date."))])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+class RenewLeaseForm(Form):
+    ends_on = DateField(_l("New last day"), validators=[InputRequired(_l("Give the date."))])
+    monthly_rent_yen = _rent_field(_l("Monthly rent (yen)"))

@@ -1,0 +1,156 @@
+"""How the staff lists behave with 10,000 ventures: queries per page and time per page, first and deep.
+
+    python -m tests.benchmarks.bench_lists [--ventures 10000] [--database-url URL]
+
+Builds a throw-away database (SQLite in a temporary folder unless --database-url says otherwise; a PostgreSQL
+database given here is emptied), fills it through bulk inserts, then requests each list's first page and a
+page deep in the list (by following its keyset cursor to the last pages) as staff, and prints the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import sqlalchemy as sa
+
+PAGES = [
+    ("ventures", "/ventures/?status="),
+    ("ventures by name, in IT", "/ventures/?status=&sector=it&sort=name"),
+    ("ventures, search", "/ventures/?status=&q=venture%2009"),
+    ("people", "/ventures/people"),
+    ("people, cards in 90 days", "/ventures/people?expiring=90&sort=expiry"),
+    ("leases", "/spaces/leases?state=all&sort=ends"),
+    ("leases ending soon", "/spaces/leases?state=expiring"),
+    ("spaces", "/spaces/"),
+]
+
+
+def fill(db, ventures: int) -> None:
+    from incubator.spaces.models import Lease, Space
+    from incubator.ventures.models import Venture, VentureMember
+
+    today = date.today()
+    sectors = ["environment", "energy", "it", "robotics", "life_science", "manufacturing", "other"]
+    countries = ["CN", "KR", "VN", "TW", "IN", "TH", "ID", "PH"]
+    db.session.execute(sa.insert(Space), [
+        {"building": "A", "floor": 2 + n // 1000, "room_number": f"R-{n:05d}", "kind": "desk", "area_m2": 6,
+         "monthly_rent_yen": 22000, "is_active": True} for n in range(ventures)])
+    db.session.execute(sa.insert(Venture), [
+        {"name_latin": f"Venture {n:05d}", "name_native": "", "name_ja": "", "country_code": countries[n % 8],
+         "sector": sectors[n % 7], "stage": "prototype", "status": "incubating", "website": "",
+         "is_listing_consented": False, "exit_reason": "", "version": 1} for n in range(ventures)])
+    venture_ids = db.session.scalars(sa.select(Venture.id).order_by(Venture.id)).all()
+    space_ids = db.session.scalars(sa.select(Space.id).order_by(Space.id)).all()
+    db.session.execute(sa.insert(VentureMember), [
+        {"venture_id": vid, "role": "founder", "name_latin": f"Person {n:05d}-{k}", "name_native": "",
+         "name_kana": "", "email": f"p{n}-{k}@example.org", "locale": "en", "residence_status": "business_manager",
+         "residence_card_expires_on": today + timedelta(days=(n * 7 + k) % 700), "started_on": today}
+        for n, vid in enumerate(venture_ids) for k in range(2)])
+    db.session.execute(sa.insert(Lease), [
+        {"venture_id": vid, "space_id": sid, "starts_on": today - timedelta(days=300),
+         "ends_on": today + timedelta(days=n % 400), "monthly_rent_yen": 22000, "deposit_yen": 44000,
+         "end_reason": ""} for n, (vid, sid) in enumerate(zip(venture_ids, space_ids))])
+    db.session.commit()
+    with db.engine.begin() as connection:  # fresh statistics, as a database in use has them
+        connection.exec_driver_sql("ANALYZE")
+
+
+@contextlib.contextmanager
+def counting(engine):
+    counter = {"n": 0}
+
+    def count(*_args):
+        counter["n"] += 1
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield counter
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def measure(app, client, db, path: str, runs: int = 5) -> tuple[int, float]:
+    times, queries = [], 0
+    for _ in range(runs):
+        with counting(db.engine) as counter:
+            start = time.perf_counter()
+            response = client.get(path)
+            times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (path, response.status_code)
+        queries = counter["n"]
+    return queries, statistics.median(times) * 1000
+
+
+def deep_path(client, path: str, hops: int) -> tuple[str, int]:
+    """Follow the "next page" cursor ``hops`` times; the URL of the last page reached."""
+    import re
+
+    current, depth = path, 0
+    for depth in range(1, hops + 1):
+        html = client.get(current).get_data(as_text=True)
+        links = [a for a in re.findall(r'href="([^"]*after=[^"]*)"', html)]
+        if not links:
+            return current, depth - 1
+        query = parse_qs(urlsplit(links[-1].replace("&amp;", "&")).query)
+        after = query["after"][0]
+        base = path + ("&" if "?" in path else "?")
+        current = f"{base}after={after}"
+    return current, depth
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ventures", type=int, default=10_000)
+    parser.add_argument("--database-url")
+    parser.add_argument("--deep", type=int, default=380, help="pages to follow for the deep page")
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+
+    from incubator import create_app
+    from incubator.auth import services as accounts
+    from incubator.auth.models import Role
+    from incubator.extensions import db
+    from tests.conftest import Client
+
+    folder = tempfile.mkdtemp()
+    url = args.database_url or f"sqlite:///{folder}/bench.sqlite"
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=folder, WTF_CSRF_ENABLED=False,
+                     PAGE_SIZE=25)
+    app.test_client_class = Client
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+                connection.exec_driver_sql("CREATE SCHEMA public")
+        upgrade()
+        started = time.perf_counter()
+        fill(db, args.ventures)
+        staff = accounts.create_user(email="bench@example.org", password="benchmark-pass", role=Role.STAFF,
+                                     locale="en", verified=True, name_latin="Bench")
+        db.session.commit()
+        print(f"{db.engine.url.get_backend_name()}: {args.ventures:,} ventures, {2 * args.ventures:,} members, "
+              f"{args.ventures:,} leases and spaces, loaded in {time.perf_counter() - started:.1f} s")
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = staff.get_id()
+            session["_fresh"] = True
+        print(f"{'list':<28} {'page':>6} {'queries':>8} {'median ms':>10}")
+        for name, path in PAGES:
+            queries, ms = measure(app, client, db, path)
+            print(f"{name:<28} {'1':>6} {queries:>8} {ms:>10.1f}")
+            deep, depth = deep_path(client, path, args.deep)
+            if depth:
+                queries, ms = measure(app, client, db, deep)
+                print(f"{'':<28} {depth + 1:>6} {queries:>8} {ms:>10.1f}")
+        db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
