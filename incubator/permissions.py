@@ -70,6 +70,11 @@ def can_manage_leases(user) -> bool:
     return is_staff(user)
 
 
+def can_manage_spaces(user) -> bool:
+    """Add THINK's spaces and change their rent, area or use."""
+    return is_admin(user)
+
+
 def can_view_organizations(user) -> bool:
     return is_staff(user)
 

@@ -65,6 +65,10 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("admin.edit_city", "POST"): ADMIN_FORM_POST,
     ("spaces.index", "GET"): STAFF_ONLY,
     ("spaces.export_spaces", "GET"): STAFF_ONLY,
+    ("spaces.new_space", "GET"): ADMIN_ONLY,
+    ("spaces.new_space", "POST"): ADMIN_FORM_POST,
+    ("spaces.edit_space", "GET"): ADMIN_ONLY,
+    ("spaces.edit_space", "POST"): ADMIN_FORM_POST,
     ("spaces.leases", "GET"): STAFF_ONLY,
     ("spaces.export_leases", "GET"): STAFF_ONLY,
     ("spaces.new_lease", "GET"): STAFF_ONLY,
@@ -222,6 +226,7 @@ def _sample_venture(member):
     db.session.add_all([*milestones, update])
     db.session.flush()
     ids = {"venture_id": venture.id, "member_id": venture.members[0].id, "lease_id": lease.id,
+           "space_id": lease.space_id,
            "milestone_id": milestones[0].id, "update_id": update.id, "other_milestone_id": milestones[1].id}
     db.session.commit()
     return ids

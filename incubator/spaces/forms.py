@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField
+from decimal import Decimal
+
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from incubator.forms import Form, options
-from incubator.spaces.models import MAX_DEPOSIT_YEN, MAX_MONTHLY_RENT_YEN
+from incubator.spaces.models import MAX_DEPOSIT_YEN, MAX_MONTHLY_RENT_YEN, SpaceKind
 
 YEN = _l("In yen, without separators.")
 
@@ -43,3 +45,15 @@ class EndLeaseForm(Form):
 class RenewLeaseForm(Form):
     ends_on = DateField(_l("New last day"), validators=[InputRequired(_l("Give the date."))])
     monthly_rent_yen = _rent_field(_l("Monthly rent (yen)"))
+
+
+class SpaceForm(Form):
+    building = StringField(_l("Building"), validators=[DataRequired(), Length(max=60)])
+    floor = IntegerField(_l("Floor"), validators=[InputRequired(_l("Give a number.")), NumberRange(min=-5, max=100)])
+    room_number = StringField(_l("Room"), validators=[DataRequired(), Length(max=20)])
+    kind = SelectField(_l("Type"), choices=options(SpaceKind.choices()))
+    area_m2 = DecimalField(_l("Area (m²)"), places=2, validators=[InputRequired(_l("Give a number.")),
+                                                                NumberRange(min=Decimal("0.5"), max=Decimal("10000"))])
+    monthly_rent_yen = _rent_field(_l("Monthly rent (yen)"))
+    is_active = BooleanField(_l("In use"), default=True,
+                             description=_l("A space no longer in use keeps its lease history but cannot be leased."))

@@ -108,6 +108,28 @@ def occupancy_on(day: date) -> dict[SpaceKind, tuple[int, int]]:
     return {kind: (total, occupied) for kind, total, occupied in rows}
 
 
+def save_space(space: Space | None, by: User, data: dict) -> Space:
+    """Add a space (``space`` None) or change one."""
+    duplicate = sa.select(Space.id).where(Space.building == data["building"], Space.room_number == data["room_number"])
+    if space is not None:
+        duplicate = duplicate.where(Space.id != space.id)
+    if db.session.scalar(duplicate) is not None:
+        raise NotAllowed(_l("Building %(building)s already has a room %(room)s.", building=data["building"],
+                            room=data["room_number"]))
+    if space is None:
+        space = Space()
+        db.session.add(space)
+    for name, value in data.items():
+        setattr(space, name, value)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same room added by another request a moment ago
+        raise NotAllowed(_l("Building %(building)s already has a room %(room)s.", building=data["building"],
+                            room=data["room_number"]))
+    record(by, "space.save", space, room=space.room_number)
+    return space
+
+
 def buildings() -> list[str]:
     return list(db.session.scalars(sa.select(Space.building).distinct().order_by(Space.building)))
 

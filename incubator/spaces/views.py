@@ -11,10 +11,10 @@ from incubator.exports import Column, export
 from incubator.extensions import db
 from incubator.i18n import format_day, format_number, format_yen
 from incubator.pagination import date_arg, sorted_all, sorted_page
-from incubator.permissions import can_manage_leases, can_view_spaces, requires
+from incubator.permissions import can_manage_leases, can_manage_spaces, can_view_spaces, requires
 from incubator.rules import NotAllowed
 from incubator.spaces import bp, services
-from incubator.spaces.forms import EndLeaseForm, LeaseForm, RenewLeaseForm
+from incubator.spaces.forms import EndLeaseForm, LeaseForm, RenewLeaseForm, SpaceForm
 from incubator.spaces.models import Lease, Space, SpaceKind
 from incubator.ventures import services as ventures
 
@@ -53,6 +53,39 @@ def export_spaces(fmt: str):
     filters = _space_filters()
     stmt = sorted_all(services.space_statement(filters), services.SPACE_SORTS, filters.sort, Space.id)
     return export(fmt, "spaces", _("Spaces"), SPACE_COLUMNS, stmt)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(can_manage_spaces)
+def new_space():
+    return _save_space(None, SpaceForm())
+
+
+@bp.route("/<int:space_id>/edit", methods=["GET", "POST"])
+@requires(can_manage_spaces)
+def edit_space(space_id: int):
+    space = db.session.get(Space, space_id) or abort(404)
+    form = SpaceForm() if request.method == "POST" else SpaceForm(obj=space, kind=space.kind.value)
+    return _save_space(space, form)
+
+
+def _save_space(space: Space | None, form: SpaceForm):
+    if not form.validate_on_submit():
+        return render_template("spaces/space_form.html", form=form, space=space), \
+            422 if form.is_submitted() else 200
+    data = {name: getattr(form, name).data for name in ("building", "floor", "room_number", "area_m2",
+                                                       "monthly_rent_yen", "is_active")}
+    data.update(kind=SpaceKind(form.kind.data), building=data["building"].strip(),
+                room_number=data["room_number"].strip())
+    try:
+        saved = services.save_space(space, current_user, data)
+    except NotAllowed as error:
+        db.session.rollback()
+        form.room_number.errors.append(error.message)
+        return render_template("spaces/space_form.html", form=form, space=space), 422
+    db.session.commit()
+    flash(_("%(name)s has been saved.", name=saved.room_number), "success")
+    return redirect(url_for("spaces.index"))
 
 
 # --- leases ----------------------------------------------------------------------------------------------------

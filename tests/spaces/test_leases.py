@@ -197,3 +197,25 @@ def test_a_venture_that_left_cannot_take_a_lease(client, users, login, setup):
     response = _book(client, venture, space, date(2026, 6, 1), date(2026, 6, 30))
     assert response.status_code == 409
     assert "cannot take a new lease" in text(response)
+
+
+def test_an_admin_adds_and_changes_a_space(client, users, login):
+    login(users["admin"])
+    data = {"building": "C", "floor": "1", "room_number": "C-101", "kind": "lab", "area_m2": "55.5",
+            "monthly_rent_yen": "260000", "is_active": "y"}
+    assert client.post("/spaces/new", data=data).status_code == 302
+    duplicate = client.post("/spaces/new", data=data)
+    assert duplicate.status_code == 422 and "Building C already has a room C-101." in text(duplicate)
+    from incubator.spaces.models import Space
+
+    space = db.session.scalars(sa.select(Space)).one()
+    assert (space.kind.value, float(space.area_m2), space.monthly_rent_yen) == ("lab", 55.5, 260_000)
+    bad = client.post(f"/spaces/{space.id}/edit", data=dict(data, area_m2="0", monthly_rent_yen="-3"))
+    assert bad.status_code == 422
+    assert client.post(f"/spaces/{space.id}/edit", data=dict(data, monthly_rent_yen="270000", is_active="")
+                       ).status_code == 302
+    db.session.rollback()
+    space = db.session.get(Space, space.id)
+    assert (space.monthly_rent_yen, space.is_active) == (270_000, False)
+    login(users["staff"])
+    assert client.get("/spaces/new").status_code == 403
