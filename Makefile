@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := incubator
 
-.PHONY: run test test-postgres test-browser bench translations catalogs migrate seed clean
+.PHONY: run test test-postgres test-browser bench bench-support translations catalogs migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ test-browser: translations
 # Queries and time per page of the staff lists with 10,000 ventures (BENCH_ARGS="--database-url postgresql+psycopg://...").
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.benchmarks.bench_lists $(BENCH_ARGS)
+
+# The support queue with 1,000,000 requests (a few minutes to load).
+bench-support: $(VENV)/.installed
+	$(BIN)/python -m tests.benchmarks.bench_support $(BENCH_ARGS)
 
 # Re-extract the messages from the code and templates and merge them into every catalog.
 catalogs: $(VENV)/.installed

@@ -86,6 +86,12 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True  # no CDN: Bootstrap is served from the installed package
     PAGE_SIZE = _int("PAGE_SIZE", 25)
 
+    # Support requests: service levels in business days (a category can set its own), and the days after which a
+    # resolved request closes itself.
+    SUPPORT_FIRST_RESPONSE_DAYS = _int("SUPPORT_FIRST_RESPONSE_DAYS", 2)
+    SUPPORT_RESOLUTION_DAYS = _int("SUPPORT_RESOLUTION_DAYS", 10)
+    SUPPORT_AUTO_CLOSE_DAYS = _int("SUPPORT_AUTO_CLOSE_DAYS", 7)
+
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the debugger would show stack traces; use FLASK_DEBUG=1 to opt in

@@ -107,10 +107,13 @@ def register_blueprints(app: Flask) -> None:
     from incubator.reviews.views import bp as reviews_bp
     from incubator.spaces.views import bp as spaces_bp
     from incubator.startup_visa.views import bp as startup_visa_bp
+    from incubator.support import admin_views  # noqa: F401  (attaches its routes to the support blueprint)
+    from incubator.support.cli import bp as sla_bp
+    from incubator.support.views import bp as support_bp
     from incubator.ventures.views import bp as ventures_bp
 
     for bp in (core_bp, auth_bp, admin_bp, spaces_bp, outbox_bp, reminders_bp, applications_bp, reviews_bp,
-               startup_visa_bp, researchers_bp, ventures_bp, milestones_bp, readiness_bp):
+               startup_visa_bp, researchers_bp, ventures_bp, milestones_bp, readiness_bp, support_bp, sla_bp):
         app.register_blueprint(bp)
 
 

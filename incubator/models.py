@@ -14,3 +14,6 @@ from incubator.startup_visa.models import VisaEvent  # noqa: F401
 from incubator.reminders.models import ReminderLog  # noqa: F401
 from incubator.milestones.models import Milestone, QuarterlyUpdate  # noqa: F401
 from incubator.readiness.models import ReadinessItem  # noqa: F401
+from incubator.support.models import (  # noqa: F401
+    CannedReply, ReferenceCounter, RoutingRule, SupportAttachment, SupportCategory, SupportEvent, SupportMessage,
+    SupportRequest)

@@ -147,6 +147,44 @@ def can_view_own_venture(user, membership) -> bool:
     return is_applicant(user) and membership is not None and membership.user_id == user.id
 
 
+# --- support requests -----------------------------------------------------------------------------------------
+
+def can_file_support_request(user) -> bool:
+    """Entrepreneurs, tenant members and researchers for themselves; staff for someone who came in or phoned."""
+    return is_applicant(user) or is_staff(user)
+
+
+def can_use_support(user) -> bool:
+    """Reach a request's page at all (the object check follows)."""
+    return is_applicant(user) or is_staff(user) or is_agent(user)
+
+
+def can_work_support_queue(user) -> bool:
+    """Staff see every request; an agent sees their organization's."""
+    return is_staff(user) or is_agent(user)
+
+
+def can_handle_support_request(user, request) -> bool:
+    """Reply, write internal notes, assign, change the status, transfer and split."""
+    return is_staff(user) or (is_agent(user) and request.organization_id == user.organization_id)
+
+
+def can_view_support_request(user, request) -> bool:
+    """Its handlers and its requester; for everyone else the request does not exist (404)."""
+    return can_handle_support_request(user, request) or (
+        is_applicant(user) and request.requester_id is not None and request.requester_id == user.id)
+
+
+def can_manage_support_catalog(user) -> bool:
+    """The catalog of categories and the routing rules."""
+    return is_admin(user)
+
+
+def can_edit_canned_replies(user, organization_id: int | None = None) -> bool:
+    """Staff for every organization; an agent for their own."""
+    return is_staff(user) or (is_agent(user) and (organization_id is None or organization_id == user.organization_id))
+
+
 # --- researcher intake ----------------------------------------------------------------------------------------
 
 def can_file_researcher_case(user) -> bool:

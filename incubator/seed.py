@@ -164,6 +164,7 @@ def seed(password: str) -> list[tuple[str, str, str]]:
     from incubator.researchers.seed import seed_researchers
     from incubator.reviews.seed import seed_reviews, seed_rubric
     from incubator.startup_visa.seed import seed_startup_visa
+    from incubator.support.seed import seed_canned_and_leads, seed_catalog, seed_requests
     from incubator.ventures.seed import seed_ventures
 
     orgs = seed_organizations()
@@ -175,6 +176,9 @@ def seed(password: str) -> list[tuple[str, str, str]]:
     seed_reviews()
     seed_startup_visa()
     seed_ventures()
+    seed_catalog()
+    seed_canned_and_leads()
+    seed_requests()
     seed_researchers(password)
     return logins
 

@@ -71,6 +71,8 @@ def _context(app):
     with app.app_context():
         yield
         db.session.rollback()
+        # Organizations and users refer to each other (an organization's lead); break the loop first.
+        db.session.execute(db.text("UPDATE organizations SET lead_id = NULL"))
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
         db.session.commit()

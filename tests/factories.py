@@ -153,3 +153,48 @@ def lease(venture, space=None, starts_on=None, ends_on=None, rent: int = 50_000)
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def support_catalog():
+    """The founding category and two subcategories, founding routed to the SME Support Center; a "not sure"
+    category without a rule (THINK triage); daily life routed to the Promotion Organization."""
+    from incubator.organizations.models import SupportArea
+    from incubator.support.models import RoutingRule, SupportCategory
+
+    existing = db.session.query(SupportCategory).filter_by(code="founding").one_or_none()
+    if existing:
+        return {c.code: c for c in db.session.query(SupportCategory)}
+    organization("think")
+    made = {}
+    for code, area, parent, routed in (("founding", SupportArea.FOUNDING, None, "sme"),
+                                       ("company_registration", SupportArea.FOUNDING, "founding", None),
+                                       ("startup_visa", SupportArea.FOUNDING, "founding", None),
+                                       ("daily_life", SupportArea.DAILY_LIFE, None, "idea"),
+                                       ("bank_account", SupportArea.DAILY_LIFE, "daily_life", None),
+                                       ("not_sure", SupportArea.TRIAGE, None, None),
+                                       ("general", SupportArea.TRIAGE, "not_sure", None)):
+        category = SupportCategory(code=code, area=area, names={"en": code.replace("_", " ").title()},
+                                   parent_id=made[parent].id if parent else None)
+        db.session.add(category)
+        db.session.flush()
+        made[code] = category
+        if routed:
+            db.session.add(RoutingRule(category_id=category.id, organization_id=organization(routed).id))
+    db.session.flush()
+    return made
+
+
+def support_request(requester, category_code: str = "company_registration", *, title: str = "Registering a K.K.",
+                    reply_locale: str | None = None, filed_by=None, **fields):
+    """A request filed through the service (routed, numbered, clocks started)."""
+    from incubator.support import services
+
+    categories = support_catalog()
+    request = services.file_request(
+        filed_by=filed_by or requester, requester=requester, contact_name="", contact_email="",
+        category=categories[category_code], title=title, description="What do I need to register a company?",
+        written_locale="en", reply_locale=reply_locale or (requester.locale if requester else "en"), consent=True)
+    for name, value in fields.items():
+        setattr(request, name, value)
+    db.session.flush()
+    return request

@@ -24,6 +24,8 @@ APPLICANT_ONLY = (302, 200, 403, 403, 403, 403)
 APPLICANT_FORM_POST = (302, 422, 403, 403, 403, 403)
 APPLICANT_AND_STAFF = (302, 200, 200, 403, 403, 200)
 STAFF_FORM_POST = (302, 403, 422, 403, 403, 422)
+SUPPORT_PAGE = (302, 403, 200, 200, 403, 200)  # staff and agents
+SUPPORT_FORM_POST = (302, 403, 422, 422, 403, 422)
 GUEST_ONLY = (200, 302, 302, 302, 302, 302)  # signed-in people are sent to their dashboard
 GUEST_FORM_POST = (422, 302, 302, 302, 302, 302)
 
@@ -105,6 +107,41 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("milestones.propose", "POST"): APPLICANT_FORM_POST,
     ("milestones.propose_update", "POST"): APPLICANT_FORM_POST,
     ("readiness.update", "POST"): STAFF_FORM_POST,
+    # Support; the sample request is the applicant's, routed to the SME Support Center (the agent's organization),
+    # with one public attachment. Liaisons never reach a request; another organization's agent gets 404
+    # (tests/support). Staff may not take a partner's request themselves: it is assigned within the organization.
+    ("support.mine", "GET"): APPLICANT_ONLY,
+    ("support.new", "GET"): (302, 200, 200, 403, 403, 200),
+    ("support.new", "POST"): (302, 422, 422, 403, 403, 422),
+    ("support.detail", "GET"): (302, 200, 200, 200, 403, 200),
+    ("support.reply", "POST"): (302, 422, 422, 422, 403, 422),
+    ("support.download", "GET"): (302, 200, 200, 200, 403, 200),
+    ("support.reopen", "POST"): (302, 409, 403, 403, 403, 403),  # not resolved: nothing to reopen
+    ("support.rate", "POST"): (302, 422, 403, 403, 403, 403),
+    ("support.take", "POST"): (302, 403, 422, 302, 403, 422),
+    ("support.assign", "POST"): SUPPORT_FORM_POST,
+    ("support.change_status", "POST"): SUPPORT_FORM_POST,
+    ("support.transfer", "POST"): SUPPORT_FORM_POST,
+    ("support.split", "POST"): SUPPORT_FORM_POST,
+    ("support.queue", "GET"): SUPPORT_PAGE,
+    ("support.export_queue", "GET"): SUPPORT_PAGE,
+    ("support.figures", "GET"): SUPPORT_PAGE,
+    ("support.categories", "GET"): ADMIN_ONLY,
+    ("support.new_category", "GET"): ADMIN_ONLY,
+    ("support.new_category", "POST"): ADMIN_FORM_POST,
+    ("support.edit_category", "GET"): ADMIN_ONLY,
+    ("support.edit_category", "POST"): ADMIN_FORM_POST,
+    ("support.routing", "GET"): ADMIN_ONLY,
+    ("support.new_rule", "GET"): ADMIN_ONLY,
+    ("support.new_rule", "POST"): ADMIN_FORM_POST,
+    ("support.edit_rule", "GET"): ADMIN_ONLY,
+    ("support.edit_rule", "POST"): ADMIN_FORM_POST,
+    ("support.canned", "GET"): SUPPORT_PAGE,
+    ("support.new_canned", "GET"): SUPPORT_PAGE,
+    ("support.new_canned", "POST"): SUPPORT_FORM_POST,
+    ("support.edit_canned", "GET"): SUPPORT_PAGE,  # the sample reply is the SME Support Center's
+    ("support.edit_canned", "POST"): SUPPORT_FORM_POST,
+    ("support.delete_canned", "POST"): (302, 403, 302, 302, 403, 302),
     # Entrepreneur applications; the sample is a draft of the applicant's, with one document.
     ("applications.mine", "GET"): APPLICANT_ONLY,
     ("applications.start", "POST"): (302, 302, 403, 403, 403, 403),
@@ -232,6 +269,28 @@ def _sample_venture(member):
     return ids
 
 
+def _sample_support(requester):
+    """A request of the requester's (routed to the SME Support Center) with a public attachment, the
+    catalog's first category and rule, and a canned reply of the SME Support Center's."""
+    from incubator import uploads
+    from incubator.extensions import db
+    from incubator.support.models import CannedReply, RoutingRule, SupportAttachment
+    from tests import factories
+
+    request = factories.support_request(requester)
+    with open(uploads.path("support", "sample-matrix.pdf"), "wb") as handle:
+        handle.write(b"%PDF-1.4\n")
+    attachment = SupportAttachment(request_id=request.id, original_name="plan.pdf", stored_name="sample-matrix.pdf",
+                                   content_type="application/pdf", size_bytes=9, uploaded_by_id=requester.id)
+    reply = CannedReply(organization_id=request.organization_id, title="Hello", bodies={"en": "Hello"})
+    db.session.add_all([attachment, reply])
+    db.session.flush()
+    ids = {"request_id": request.id, "attachment_id": attachment.id, "category_id": request.category_id,
+           "rule_id": db.session.query(RoutingRule.id).first()[0], "reply_id": reply.id}
+    db.session.commit()
+    return ids
+
+
 def _sample_researcher_case(researcher):
     """A case of the applicant's, at "inquiry", so that they may still edit it."""
     from incubator.extensions import db
@@ -248,8 +307,10 @@ def test_every_route_answers_each_role_with_the_expected_status(app, users, logi
     researcher_case = _sample_researcher_case(users["applicant"])
     criterion, visa_event = _sample_criterion_and_visa_event(application)
     venture_ids = _sample_venture(users["applicant"])
+    support_ids = _sample_support(users["applicant"])
     sample_args = {
         **venture_ids,
+        **support_ids,
         "fmt": "csv",
         "decision": "confirm",
         "criterion_id": criterion.id,

@@ -261,3 +261,68 @@ def test_venture_pages_queries_do_not_grow_with_its_records(client, login, users
         with count_queries() as many:
             assert client.get(path).status_code == 200
         assert many.count == few.count, role
+
+
+def add_support_requests(number: int, requester, agent) -> None:
+    """Requests to the agent's organization, each answered, with a note and an attachment."""
+    from incubator.support import services
+    from incubator.support.models import SupportAttachment
+
+    for _ in range(number):
+        request = factories.support_request(requester)
+        services.assign(request, agent, agent)
+        services.add_message(request, agent, "Answer", internal=False, as_handler=True)
+        services.add_message(request, agent, "Note", internal=True, as_handler=True)
+        db.session.add(SupportAttachment(request_id=request.id, original_name="a.pdf",
+                                         stored_name=f"qc-{request.id}.pdf", content_type="application/pdf",
+                                         size_bytes=1, uploaded_by_id=requester.id))
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("role", "path"), [
+    ("agent", "/support/queue"),
+    ("agent", "/support/queue?status=&assignee=me&sort=due&language=en&overdue=1"),
+    ("staff", "/support/queue?organization=1&sort=oldest&q=register"),
+    ("staff", "/support/figures"),
+    ("applicant", "/support/"),
+    ("agent", "/dashboard"),
+    ("applicant", "/dashboard"),
+])
+def test_support_pages_queries_do_not_grow_with_the_requests(client, login, users, count_queries, role, path):
+    login(users[role])
+    add_support_requests(2, users["applicant"], users["agent"])
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    add_support_requests(20, users["applicant"], users["agent"])
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert many.count == few.count
+
+
+def test_a_requests_page_queries_do_not_grow_with_its_conversation(client, login, users, count_queries):
+    from incubator.support import services
+    from incubator.support.models import SupportAttachment
+
+    request = factories.support_request(users["applicant"])
+    db.session.commit()
+
+    def grow(number):
+        for _ in range(number):
+            services.add_message(request, users["agent"], "Answer", internal=False, as_handler=True)
+            services.add_message(request, users["agent"], "Note", internal=True, as_handler=True)
+            services.add_message(request, users["applicant"], "Thanks", internal=False, as_handler=False)
+            db.session.add(SupportAttachment(request_id=request.id, original_name="a.pdf",
+                                             stored_name=f"grow-{db.session.query(SupportAttachment).count()}.pdf",
+                                             content_type="application/pdf", size_bytes=1,
+                                             uploaded_by_id=users["applicant"].id))
+        db.session.commit()
+
+    for role in ("agent", "applicant", "staff"):
+        login(users[role])
+        grow(1)
+        with count_queries() as few:
+            assert client.get(f"/support/{request.id}").status_code == 200
+        grow(10)
+        with count_queries() as many:
+            assert client.get(f"/support/{request.id}").status_code == 200
+        assert many.count == few.count, role

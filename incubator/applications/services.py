@@ -7,21 +7,17 @@ their audit entry and the applicant's e-mail in the same transaction.
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
-import filetype
 import sqlalchemy as sa
-from flask import current_app
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from incubator.applications.models import (DECISIONS, TRANSITIONS, Application, ApplicationDocument, DocumentKind,
                                            Founder, InternalComment, OnboardingItem, OnboardingStep, Stage,
                                            StageChange)
+from incubator import uploads
 from incubator.audit.services import record
 from incubator.auth.models import User
 from incubator.dates import fiscal_year, local_date, today_in_tokyo
@@ -95,52 +91,21 @@ def submit(application: Application, by: User) -> None:
 
 # --- documents -------------------------------------------------------------------------------------------------
 
-# Extension -> the MIME type the content must have. Office files are ZIP containers; filetype looks inside them.
-ALLOWED_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-}
-
-
-def megabytes(size: int) -> str:
-    return format_decimal(size / (1024 * 1024), format="#,##0.#")
+FOLDER = "applications"
+megabytes = uploads.megabytes
 
 
 def upload_dir() -> str:
-    path = os.path.join(current_app.config["UPLOAD_DIR"], "applications")
-    os.makedirs(path, exist_ok=True)
-    return path
+    return uploads.folder(FOLDER)
 
 
 def add_document(application: Application, by: User, kind: DocumentKind, upload) -> ApplicationDocument:
     """Check the file by its content, store it under a name of our choosing, and record it."""
     _ensure_draft(application)
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
-    content = upload.stream.read(limit + 1)
-    if len(content) > limit:
-        raise NotAllowed(_l("The file is larger than %(size)s MB.", size=megabytes(limit)))
-    if not content:
-        raise NotAllowed(_l("The file is empty."))
-    original = os.path.basename((upload.filename or "").replace("\\", "/")).strip()[:255] or "document"
-    extension = original.rsplit(".", 1)[-1].lower() if "." in original else ""
-    if extension not in ALLOWED_TYPES:
-        raise NotAllowed(_l("This kind of file is not accepted. Send a PDF, Word, Excel, PowerPoint, PNG or JPEG "
-                            "file."))
-    detected = filetype.guess_mime(content)
-    if detected != ALLOWED_TYPES[extension]:
-        raise NotAllowed(_l("The file's content does not match its name (.%(extension)s). Please send the "
-                            "original file.", extension=extension))
-    stored_name = f"{secrets.token_hex(16)}.{extension}"
-    with open(os.path.join(upload_dir(), stored_name), "xb") as handle:
-        handle.write(content)
-    document = ApplicationDocument(application_id=application.id, kind=kind, original_name=original,
-                                   stored_name=stored_name, content_type=detected, size_bytes=len(content),
-                                   uploaded_by_id=by.id)
+    stored = uploads.store(upload, FOLDER)
+    document = ApplicationDocument(application_id=application.id, kind=kind, original_name=stored.original_name,
+                                   stored_name=stored.stored_name, content_type=stored.content_type,
+                                   size_bytes=stored.size_bytes, uploaded_by_id=by.id)
     db.session.add(document)
     db.session.flush()
     record(by, "application.document.add", application, document_id=document.id, kind=kind.value)
@@ -148,17 +113,15 @@ def add_document(application: Application, by: User, kind: DocumentKind, upload)
 
 
 def document_path(document: ApplicationDocument) -> str:
-    return os.path.join(upload_dir(), document.stored_name)
+    return uploads.path(FOLDER, document.stored_name)
 
 
 def remove_document(application: Application, by: User, document: ApplicationDocument) -> None:
     _ensure_draft(application)
-    path = document_path(document)
     db.session.delete(document)
     db.session.flush()
     record(by, "application.document.remove", application, document_id=document.id)
-    if os.path.exists(path):
-        os.remove(path)
+    uploads.remove(FOLDER, document.stored_name)
 
 
 # --- the pipeline ----------------------------------------------------------------------------------------------

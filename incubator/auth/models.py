@@ -65,7 +65,7 @@ class User(TimestampMixin, db.Model):
     organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
     partner_city_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner_cities.id"), index=True)
 
-    organization = relationship("Organization", lazy="raise")
+    organization = relationship("Organization", foreign_keys=[organization_id], lazy="raise")
     partner_city = relationship("PartnerCity", lazy="raise")
     profile: Mapped[Profile] = relationship(back_populates="user", uselist=False, lazy="raise",
                                             cascade="all, delete-orphan")

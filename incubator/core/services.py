@@ -15,6 +15,7 @@ from incubator.organizations.models import Organization
 from incubator.researchers import services as researchers
 from incubator.spaces.services import summary_by_kind
 from incubator.startup_visa import services as startup_visa
+from incubator.db import utcnow
 from incubator.validators import today_in_tokyo
 
 PROFILE_FIELDS = ("name_latin", "name_kana", "nationality", "date_of_birth", "phone")
@@ -33,7 +34,7 @@ def missing_profile_fields(user: User) -> list[str]:
 
 
 def dashboard_context(user: User) -> dict:
-    context: dict = {"today": today_in_tokyo(), "missing_fields": missing_profile_fields(user)}
+    context: dict = {"today": today_in_tokyo(), "today_now": utcnow(), "missing_fields": missing_profile_fields(user)}
     expiry = user.profile.residence_card_expires_on
     context["card_days_left"] = (expiry - context["today"]).days if expiry else None
     if permissions.is_admin(user):
@@ -66,6 +67,15 @@ def dashboard_context(user: User) -> dict:
         context["my_researcher_cases"] = researchers.cases_of(user)
     if permissions.can_manage_researcher_cases(user):
         context["researcher_case_counts"] = researchers.status_counts()
+    if permissions.is_applicant(user):
+        from incubator.support.models import SupportRequest
+        from incubator.support.services import requests_of
+
+        context["my_support"] = list(db.session.scalars(requests_of(user).order_by(SupportRequest.id.desc()).limit(5)))
+    if permissions.can_work_support_queue(user):
+        from incubator.support.services import my_urgent
+
+        context["my_urgent_support"] = my_urgent(user)
     if permissions.is_agent(user):
         context["organization"] = db.session.get(Organization, user.organization_id)
         context["colleague_count"] = db.session.scalar(

@@ -35,6 +35,8 @@ class Organization(TimestampMixin, db.Model):
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Hears about the organization's support requests that miss their service level.
+    lead_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", use_alter=True))
 
     @property
     def name(self) -> str:

@@ -10,14 +10,12 @@ page deep in the list (by following its keyset cursor to the last pages) as staf
 from __future__ import annotations
 
 import argparse
-import contextlib
-import statistics
-import tempfile
 import time
 from datetime import date, timedelta
-from urllib.parse import parse_qs, urlsplit
 
 import sqlalchemy as sa
+
+from tests.benchmarks.common import analyze, bench_app, report, signed_in
 
 PAGES = [
     ("ventures", "/ventures/?status="),
@@ -57,51 +55,6 @@ def fill(db, ventures: int) -> None:
          "ends_on": today + timedelta(days=n % 400), "monthly_rent_yen": 22000, "deposit_yen": 44000,
          "end_reason": ""} for n, (vid, sid) in enumerate(zip(venture_ids, space_ids))])
     db.session.commit()
-    with db.engine.begin() as connection:  # fresh statistics, as a database in use has them
-        connection.exec_driver_sql("ANALYZE")
-
-
-@contextlib.contextmanager
-def counting(engine):
-    counter = {"n": 0}
-
-    def count(*_args):
-        counter["n"] += 1
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-
-
-def measure(app, client, db, path: str, runs: int = 5) -> tuple[int, float]:
-    times, queries = [], 0
-    for _ in range(runs):
-        with counting(db.engine) as counter:
-            start = time.perf_counter()
-            response = client.get(path)
-            times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (path, response.status_code)
-        queries = counter["n"]
-    return queries, statistics.median(times) * 1000
-
-
-def deep_path(client, path: str, hops: int) -> tuple[str, int]:
-    """Follow the "next page" cursor ``hops`` times; the URL of the last page reached."""
-    import re
-
-    current, depth = path, 0
-    for depth in range(1, hops + 1):
-        html = client.get(current).get_data(as_text=True)
-        links = [a for a in re.findall(r'href="([^"]*after=[^"]*)"', html)]
-        if not links:
-            return current, depth - 1
-        query = parse_qs(urlsplit(links[-1].replace("&amp;", "&")).query)
-        after = query["after"][0]
-        base = path + ("&" if "?" in path else "?")
-        current = f"{base}after={after}"
-    return current, depth
 
 
 def main() -> None:
@@ -111,44 +64,22 @@ def main() -> None:
     parser.add_argument("--deep", type=int, default=380, help="pages to follow for the deep page")
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
-    from incubator import create_app
     from incubator.auth import services as accounts
     from incubator.auth.models import Role
     from incubator.extensions import db
-    from tests.conftest import Client
 
-    folder = tempfile.mkdtemp()
-    url = args.database_url or f"sqlite:///{folder}/bench.sqlite"
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=folder, WTF_CSRF_ENABLED=False,
-                     PAGE_SIZE=25)
-    app.test_client_class = Client
+    app = bench_app(args.database_url)
     with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as connection:
-                connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-                connection.exec_driver_sql("CREATE SCHEMA public")
-        upgrade()
         started = time.perf_counter()
         fill(db, args.ventures)
+        analyze(db)
         staff = accounts.create_user(email="bench@example.org", password="benchmark-pass", role=Role.STAFF,
                                      locale="en", verified=True, name_latin="Bench")
         db.session.commit()
         print(f"{db.engine.url.get_backend_name()}: {args.ventures:,} ventures, {2 * args.ventures:,} members, "
               f"{args.ventures:,} leases and spaces, loaded in {time.perf_counter() - started:.1f} s")
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = staff.get_id()
-            session["_fresh"] = True
-        print(f"{'list':<28} {'page':>6} {'queries':>8} {'median ms':>10}")
-        for name, path in PAGES:
-            queries, ms = measure(app, client, db, path)
-            print(f"{name:<28} {'1':>6} {queries:>8} {ms:>10.1f}")
-            deep, depth = deep_path(client, path, args.deep)
-            if depth:
-                queries, ms = measure(app, client, db, deep)
-                print(f"{'':<28} {depth + 1:>6} {queries:>8} {ms:>10.1f}")
+        report(db, {"staff": signed_in(app, staff)}, [("staff", name, path, True) for name, path in PAGES],
+               args.deep)
         db.engine.dispose()
 
 

@@ -1,0 +1,369 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from incubator.audit.services import record
+from incubator.auth.models import User
+from incubator.dates import fiscal_year, today_in_tokyo
+from incubator.db import utcnow
+from incubator.exports import Column, export
+from incubator.extensions import db
+from incubator.i18n import LOCALES
+from incubator.pagination import sorted_all, sorted_page
+from incubator.permissions import (can_file_support_request, can_handle_support_request, can_use_support,
+                                   can_view_support_request, can_work_support_queue, is_agent, is_applicant, is_staff,
+                                   requires)
+from incubator.rules import Conflict, NotAllowed
+from incubator.support import bp, catalog, services
+from incubator.support import queue as queues
+from incubator.support.forms import (WRITTEN_LANGUAGES, AssignForm, OnBehalfForm, RatingForm, ReplyForm, RequestForm, SplitForm,
+                                     StatusForm, TransferForm, version_of)
+from incubator.support.models import EventKind, RequestStatus, SupportAttachment, SupportRequest
+from incubator.uploads import megabytes
+
+
+def _load(request_id: int) -> SupportRequest:
+    """The request, or 404 for a missing one and for one this user may not see. An agent's attempt at another
+    organization's request goes to the audit log."""
+    item = services.load(request_id)
+    if item is None:
+        abort(404)
+    if not can_view_support_request(current_user, item):
+        if is_agent(current_user):
+            record(current_user, "support.denied", item, organization=current_user.organization_id)
+            db.session.commit()
+        abort(404)
+    return item
+
+
+def _handled(request_id: int) -> SupportRequest:
+    item = _load(request_id)
+    if not can_handle_support_request(current_user, item):
+        abort(404)  # the requester: these actions do not exist for them
+    return item
+
+
+def _files_help() -> str:
+    from flask import current_app
+
+    return _("PDF, Word, Excel, PowerPoint, PNG or JPEG, up to %(size)s MB each.",
+             size=megabytes(current_app.config["MAX_UPLOAD_BYTES"]))
+
+
+# --- filing ----------------------------------------------------------------------------------------------------
+
+@bp.route("/")
+@requires(is_applicant)
+def mine():
+    page = sorted_page(services.requests_of(current_user), {"newest": (SupportRequest.id, True)}, "newest",
+                       SupportRequest.id)
+    return render_template("support/mine.html", page=page)
+
+
+def _request_form():
+    form = OnBehalfForm() if is_staff(current_user) else RequestForm()
+    form.set_categories(catalog.groups())
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(can_file_support_request)
+def new():
+    form = _request_form()
+    if request.method == "GET":
+        form.written_locale.data = form.reply_locale.data = str(current_user.locale)
+        form.category_id.data = request.args.get("category", type=int)
+    if not form.validate_on_submit():
+        return _new_page(form, 422 if form.is_submitted() else 200)
+    category = catalog.subcategory(form.category_id.data)
+    if category is None or category.parent_id is None:
+        form.category_id.errors.append(_("Choose what the request is about."))
+        return _new_page(form, 422)
+    requester, contact_name, contact_email = current_user, "", ""
+    if is_staff(current_user):
+        requester = None
+        if form.requester_email.data:
+            requester = services.applicant_by_email(form.requester_email.data)
+            if requester is None:
+                form.requester_email.errors.append(_("No entrepreneur or researcher has an account with this "
+                                                     "address."))
+                return _new_page(form, 422)
+        contact_name, contact_email = form.contact_name.data or "", form.contact_email.data or ""
+    try:
+        filed = services.file_request(
+            filed_by=current_user, requester=requester, contact_name=contact_name, contact_email=contact_email,
+            category=category, title=form.title.data, description=form.description.data,
+            written_locale=form.written_locale.data, reply_locale=form.reply_locale.data,
+            consent=form.consent_sharing.data, files=[f for f in form.files.data or [] if f and f.filename])
+    except NotAllowed as error:
+        db.session.rollback()
+        form.files.errors.append(error.message)
+        return _new_page(form, 422)
+    message = _("Your request %(reference)s has been sent to %(organization)s. We will reply in %(language)s.",
+                reference=filed.reference, organization=filed.organization.name,
+                language=LOCALES[filed.reply_locale][0])
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("support.detail", request_id=filed.id))
+
+
+def _new_page(form, status: int):
+    return render_template("support/new.html", form=form, on_behalf=is_staff(current_user),
+                           files_help=_files_help()), status
+
+
+# --- one request -----------------------------------------------------------------------------------------------
+
+@bp.route("/<int:request_id>")
+@requires(can_use_support)
+def detail(request_id: int):
+    return render_detail(_load(request_id))
+
+
+def render_detail(item: SupportRequest, *, reply_form=None, status_form=None, assign_form=None, transfer_form=None,
+                  split_form=None, rating_form=None, status: int = 200):
+    handler = can_handle_support_request(current_user, item)
+    now = utcnow()
+    parts = services.parts_of(item)
+    context = dict(item=item, handler=handler, now=now, parts=parts, files_help=_files_help(),
+                   written_name=WRITTEN_LANGUAGES.get(item.written_locale, item.written_locale),
+                   messages=services.messages(item, internal=handler),
+                   attachments=services.attachments(item, internal=handler),
+                   history=services.history(item), reopen_until=services.reopen_deadline(item),
+                   can_reopen=services.can_reopen(item, now), statuses=RequestStatus, kinds=EventKind)
+    reply_form = reply_form or ReplyForm(formdata=None)
+    if handler:
+        canned = catalog.canned_replies(item.organization_id)
+        chosen = next((c for c in canned if c.id == request.args.get("canned", type=int)), None)
+        if chosen is not None and not reply_form.body.data:
+            reply_form.body.data = chosen.body_in(item.reply_locale)
+        status_form = status_form or StatusForm(formdata=None, version=item.version)
+        status_form.set_choices(services.TRANSITIONS[item.status])
+        assign_form = assign_form or AssignForm(formdata=None, version=item.version)
+        assign_form.set_people(services.assignable(item.organization_id))
+        transfer_form = transfer_form or TransferForm(formdata=None, version=item.version)
+        organizations = catalog.organizations()
+        transfer_form.organization_id.choices = [("", "—")] + [
+            (str(o.id), o.name) for o in organizations if o.id != item.organization_id]
+        split_form = split_form or SplitForm(formdata=None, version=item.version)
+        split_form.organization_ids.choices = [(o.id, o.name) for o in organizations]
+        context.update(canned=canned, status_form=status_form, assign_form=assign_form, transfer_form=transfer_form,
+                       split_form=split_form)
+    elif item.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED) and item.rating is None:
+        context["rating_form"] = rating_form or RatingForm(formdata=None)
+    context["reply_form"] = reply_form
+    return render_template("support/detail.html", **context), status
+
+
+@bp.route("/<int:request_id>/messages", methods=["POST"])
+@requires(can_use_support)
+def reply(request_id: int):
+    item = _load(request_id)
+    handler = can_handle_support_request(current_user, item)
+    form = ReplyForm()
+    if not handler and "internal" in request.form:
+        # Only a forged form has this field for a requester: refuse it whole, write nothing.
+        abort(403, description=_("Only the staff handling a request can write internal notes."))
+    if not form.validate_on_submit():
+        return render_detail(item, reply_form=form, status=422)
+    try:
+        services.add_message(item, current_user, form.body.data, internal=handler and form.internal.data,
+                             as_handler=handler, files=[f for f in form.files.data or [] if f and f.filename])
+    except Conflict as error:
+        return _again(request_id, error, 409, reply_form=form)
+    except NotAllowed as error:
+        return _again(request_id, error, 409 if item.status is RequestStatus.CLOSED else 422, reply_form=form)
+    db.session.commit()
+    flash(_("Your internal note has been added.") if handler and form.internal.data
+          else _("Your message has been sent."), "success")
+    return redirect(url_for("support.detail", request_id=request_id, _anchor="conversation"))
+
+
+def _again(request_id: int, error: NotAllowed, status: int, **forms):
+    """Nothing was written: roll back, say why, and show the request as it is now."""
+    db.session.rollback()
+    flash(str(error.message), "warning" if isinstance(error, Conflict) else "danger")
+    return render_detail(services.load(request_id), status=status, **forms)
+
+
+@bp.route("/<int:request_id>/attachments/<int:attachment_id>")
+@requires(can_use_support)
+def download(request_id: int, attachment_id: int):
+    item = _load(request_id)
+    attachment = db.session.get(SupportAttachment, attachment_id)
+    if attachment is None or attachment.request_id != item.id or (
+            attachment.is_internal and not can_handle_support_request(current_user, item)):
+        abort(404)
+    return send_file(services.attachment_path(attachment), mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.original_name, max_age=0)
+
+
+@bp.route("/<int:request_id>/reopen", methods=["POST"])
+@requires(is_applicant)
+def reopen(request_id: int):
+    item = _load(request_id)
+    try:
+        services.reopen(item, current_user)
+    except NotAllowed as error:
+        return _again(request_id, error, 409)
+    db.session.commit()
+    flash(_("The request has been reopened."), "success")
+    return redirect(url_for("support.detail", request_id=request_id))
+
+
+@bp.route("/<int:request_id>/rating", methods=["POST"])
+@requires(is_applicant)
+def rate(request_id: int):
+    item = _load(request_id)
+    form = RatingForm()
+    if not form.validate_on_submit():
+        return render_detail(item, rating_form=form, status=422)
+    try:
+        services.rate(item, current_user, form.rating.data, form.comment.data or "")
+    except NotAllowed as error:
+        return _again(request_id, error, 409)
+    db.session.commit()
+    flash(_("Thank you for your rating."), "success")
+    return redirect(url_for("support.detail", request_id=request_id))
+
+
+# --- handling --------------------------------------------------------------------------------------------------
+
+def _act(request_id: int, form, action, done: str, form_name: str):
+    """Validate ``form``, run ``action(item, form)``, commit once; or show the request again with the reason."""
+    item = _handled(request_id)
+    if not form.validate_on_submit():
+        return render_detail(item, status=422, **{form_name: form})
+    try:
+        action(item, form)
+    except NotAllowed as error:
+        return _again(request_id, error, 409 if isinstance(error, Conflict) else 422, **{form_name: form})
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("support.detail", request_id=request_id))
+
+
+@bp.route("/<int:request_id>/take", methods=["POST"])
+@requires(can_work_support_queue)
+def take(request_id: int):
+    item = _handled(request_id)
+    try:
+        services.assign(item, current_user, current_user)
+    except NotAllowed as error:
+        return _again(request_id, error, 409 if isinstance(error, Conflict) else 422)
+    db.session.commit()
+    flash(_("You have taken %(reference)s.", reference=item.reference), "success")
+    return redirect(url_for("support.detail", request_id=request_id))
+
+
+@bp.route("/<int:request_id>/assign", methods=["POST"])
+@requires(can_work_support_queue)
+def assign(request_id: int):
+    item = _handled(request_id)
+    form = AssignForm()
+    form.set_people(services.assignable(item.organization_id))
+    return _act(request_id, form, lambda item, form: services.assign(
+        item, current_user, db.session.get(User, form.assignee_id.data), version_of(form)),
+        _("The request has been assigned."), "assign_form")
+
+
+@bp.route("/<int:request_id>/status", methods=["POST"])
+@requires(can_work_support_queue)
+def change_status(request_id: int):
+    form = StatusForm()
+    form.set_choices(list(RequestStatus))
+    return _act(request_id, form, lambda item, form: services.change_status(
+        item, current_user, RequestStatus(form.status.data), version_of(form), form.reason.data or ""),
+        _("The status has been changed. The requester has been told."), "status_form")
+
+
+@bp.route("/<int:request_id>/transfer", methods=["POST"])
+@requires(can_work_support_queue)
+def transfer(request_id: int):
+    form = TransferForm()
+    form.organization_id.choices = [("", "—")] + [(str(o.id), o.name) for o in catalog.organizations()]
+    return _act(request_id, form, lambda item, form: services.transfer(
+        item, current_user, next(o for o in catalog.organizations() if o.id == form.organization_id.data),
+        form.reason.data, version_of(form)),
+        _("The request has been transferred."), "transfer_form")
+
+
+@bp.route("/<int:request_id>/split", methods=["POST"])
+@requires(can_work_support_queue)
+def split(request_id: int):
+    form = SplitForm()
+    organizations = {o.id: o for o in catalog.organizations()}
+    form.organization_ids.choices = [(o.id, o.name) for o in organizations.values()]
+    return _act(request_id, form, lambda item, form: services.split(
+        item, current_user, [organizations[i] for i in form.organization_ids.data or []], form.note.data or "",
+        version_of(form)),
+        _("The request has been split: each organization now has its own part."), "split_form")
+
+
+# --- the queue --------------------------------------------------------------------------------------------------
+
+def _queue_filters() -> queues.QueueFilters:
+    return queues.QueueFilters(
+        status=request.args.get("status", "open"), category=request.args.get("category", type=int),
+        assignee=request.args.get("assignee", ""), language=request.args.get("language", ""),
+        overdue=request.args.get("overdue") == "1",
+        organization=request.args.get("organization", type=int) if is_staff(current_user) else None,
+        query=request.args.get("q", "").strip()[:100], sort=request.args.get("sort", "newest"))
+
+
+@bp.route("/queue")
+@requires(can_work_support_queue)
+def queue():
+    filters = _queue_filters()
+    now = utcnow()
+    page = sorted_page(queues.statement(current_user, filters, now), queues.SORTS, filters.sort, SupportRequest.id)
+    organizations = catalog.organizations()
+    people = services.assignable(current_user.organization_id) if is_agent(current_user) else []
+    return render_template(
+        "support/queue.html", page=page, filters=filters, now=now, statuses=RequestStatus,
+        groups=catalog.groups(active_only=False), staff=is_staff(current_user),
+        own_organization=next((o for o in organizations if o.id == current_user.organization_id), None),
+        assignee_choices=[("me", _("Me")), ("none", _("Nobody yet"))] + [
+            (str(p.id), p.profile.display_name or p.email) for p in people],
+        language_choices=[(code, name) for code, (name, _tag) in LOCALES.items()],
+        organization_choices=[(str(o.id), o.name) for o in organizations])
+
+
+QUEUE_COLUMNS = [
+    Column(_l("Reference"), lambda r: r.reference, 16),
+    Column(_l("Title"), lambda r: r.title, 40),
+    Column(_l("Category"), lambda r: r.category.name, 28),
+    Column(_l("Organization"), lambda r: r.organization.name, 30),
+    Column(_l("Status"), lambda r: r.status, 20),
+    Column(_l("Assignee"), lambda r: (r.assignee.profile.display_name or r.assignee.email) if r.assignee else ""),
+    Column(_l("Language for replies"), lambda r: LOCALES[r.reply_locale][0], 14),
+    Column(_l("Filed on"), lambda r: r.created_at),
+    Column(_l("First response due"), lambda r: r.first_response_due_at),
+    Column(_l("Resolution due"), lambda r: r.resolution_due_at),
+    Column(_l("Resolved on"), lambda r: r.resolved_at),
+    Column(_l("Satisfaction"), lambda r: r.rating, 12),
+]
+
+
+@bp.route("/queue/export.<any(csv, xlsx):fmt>")
+@requires(can_work_support_queue)
+def export_queue(fmt: str):
+    """The queue as a file: the filtered requests, never their conversation or internal notes."""
+    filters = _queue_filters()
+    stmt = sorted_all(queues.statement(current_user, filters, utcnow()), queues.SORTS, filters.sort,
+                      SupportRequest.id)
+    return export(fmt, "support-requests", _("Support requests"), QUEUE_COLUMNS, stmt)
+
+
+@bp.route("/figures")
+@requires(can_work_support_queue)
+def figures():
+    year = request.args.get("fy", type=int) or fiscal_year(today_in_tokyo())
+    organization_id = None if is_staff(current_user) else current_user.organization_id
+    names = {o.id: o.name for o in catalog.organizations()}
+    return render_template("support/figures.html", year=year, rows=queues.figures(year, organization_id),
+                           names=names)
+
