@@ -83,9 +83,10 @@ def _csv_cell(value) -> Any:
     return value
 
 
-def xlsx_response(name: str, columns: list[Column], items: Iterable[Any], title) -> Response:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(title)[:31])
+def _fill_sheet(workbook, title, columns: list[Column], items: Iterable[Any]) -> None:
+    # Sheet names: at most 31 characters, and none of []:*?/\
+    name = "".join(ch for ch in str(title) if ch not in "[]:*?/\\")[:31] or "Sheet"
+    sheet = workbook.create_sheet(title=name)
     for index, column in enumerate(columns):
         sheet.column_dimensions[_letter(index)].width = column.width
     bold = Font(bold=True)
@@ -97,6 +98,11 @@ def xlsx_response(name: str, columns: list[Column], items: Iterable[Any], title)
     sheet.append(header)
     for item in items:
         sheet.append([_xlsx_cell(sheet, plain(c.value(item))) for c in columns])
+
+
+def xlsx_response(name: str, columns: list[Column], items: Iterable[Any], title) -> Response:
+    workbook = Workbook(write_only=True)
+    _fill_sheet(workbook, title, columns, items)
     output = io.BytesIO()
     workbook.save(output)
     return Response(output.getvalue(), mimetype=XLSX_TYPE,
@@ -123,3 +129,37 @@ def export(fmt: str, name: str, title, columns: list[Column], stmt: sa.Select) -
     if fmt == "csv":
         return csv_response(name, columns, rows(stmt))
     return xlsx_response(name, columns, rows(stmt), title)
+
+
+@dataclass(frozen=True)
+class ColumnSheet:
+    """One section of a report: its title, columns and rows (already computed)."""
+
+    title: Any
+    columns: list[Column]
+    rows: list[Any]
+
+
+def workbook_response(fmt: str, name: str, sheets: list[ColumnSheet]) -> Response:
+    """A report of several sections: an XLSX sheet per section, or one CSV with each section under its title."""
+    logger.info("export of %s as %s", name, fmt)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        for number, sheet in enumerate(sheets):
+            if number:
+                writer.writerow([])
+            writer.writerow([str(sheet.title)])
+            writer.writerow([str(c.header) for c in sheet.columns])
+            for item in sheet.rows:
+                writer.writerow([_csv_cell(plain(c.value(item))) for c in sheet.columns])
+        return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{_filename(name, "csv")}"'})
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        _fill_sheet(workbook, sheet.title, sheet.columns, sheet.rows)
+    output = io.BytesIO()
+    workbook.save(output)
+    return Response(output.getvalue(), mimetype=XLSX_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(name, "xlsx")}"'})

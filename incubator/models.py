@@ -17,3 +17,5 @@ from incubator.readiness.models import ReadinessItem  # noqa: F401
 from incubator.support.models import (  # noqa: F401
     CannedReply, ReferenceCounter, RoutingRule, SupportAttachment, SupportCategory, SupportEvent, SupportMessage,
     SupportRequest)
+from incubator.exchanges.models import (  # noqa: F401
+    CalendarFeed, CityContact, Exchange, ExchangeDocument, ExchangeOrganization, ExchangeOutcome, ReferralInvitation)

@@ -185,6 +185,18 @@ def can_edit_canned_replies(user, organization_id: int | None = None) -> bool:
     return is_staff(user) or (is_agent(user) and (organization_id is None or organization_id == user.organization_id))
 
 
+# --- partner cities and exchanges --------------------------------------------------------------------------
+
+def can_manage_exchanges(user) -> bool:
+    """The exchange ledger, city pages, statistics, proposals' decisions and calendar feeds."""
+    return is_staff(user)
+
+
+def can_use_city_portal(user) -> bool:
+    """A liaison's portal: their own city only (every object check follows)."""
+    return is_liaison(user)
+
+
 # --- researcher intake ----------------------------------------------------------------------------------------
 
 def can_file_researcher_case(user) -> bool:

@@ -164,6 +164,7 @@ def seed(password: str) -> list[tuple[str, str, str]]:
     from incubator.researchers.seed import seed_researchers
     from incubator.reviews.seed import seed_reviews, seed_rubric
     from incubator.startup_visa.seed import seed_startup_visa
+    from incubator.exchanges.seed import seed_exchanges
     from incubator.support.seed import seed_canned_and_leads, seed_catalog, seed_requests
     from incubator.ventures.seed import seed_ventures
 
@@ -179,6 +180,7 @@ def seed(password: str) -> list[tuple[str, str, str]]:
     seed_catalog()
     seed_canned_and_leads()
     seed_requests()
+    seed_exchanges()
     seed_researchers(password)
     return logins
 

@@ -24,6 +24,7 @@ APPLICANT_ONLY = (302, 200, 403, 403, 403, 403)
 APPLICANT_FORM_POST = (302, 422, 403, 403, 403, 403)
 APPLICANT_AND_STAFF = (302, 200, 200, 403, 403, 200)
 STAFF_FORM_POST = (302, 403, 422, 403, 403, 422)
+LIAISON_ONLY = (302, 403, 403, 403, 200, 403)
 SUPPORT_PAGE = (302, 403, 200, 200, 403, 200)  # staff and agents
 SUPPORT_FORM_POST = (302, 403, 422, 422, 403, 422)
 GUEST_ONLY = (200, 302, 302, 302, 302, 302)  # signed-in people are sent to their dashboard
@@ -65,6 +66,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("admin.cities", "GET"): STAFF_ONLY,
     ("admin.edit_city", "GET"): ADMIN_ONLY,
     ("admin.edit_city", "POST"): ADMIN_FORM_POST,
+    ("admin.new_city", "GET"): ADMIN_ONLY,
+    ("admin.new_city", "POST"): ADMIN_FORM_POST,
     ("spaces.index", "GET"): STAFF_ONLY,
     ("spaces.export_spaces", "GET"): STAFF_ONLY,
     ("spaces.new_space", "GET"): ADMIN_ONLY,
@@ -169,6 +172,38 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("startup_visa.remove", "POST"): (302, 403, 302, 403, 403, 302),
     # Researcher intake; the sample is the applicant's case, still an inquiry. Another applicant gets 404 for it
     # (tests/researchers), agents and liaisons never reach a case page at all.
+    # Exchanges; the sample is confirmed and shared with Shenyang (the liaison's city), with an outcome, a document
+    # and a contact; the sample venture is from China and listed. Tokens in the sample are not real ones (404).
+    ("exchanges.index", "GET"): STAFF_ONLY,
+    ("exchanges.export_exchanges", "GET"): STAFF_ONLY,
+    ("exchanges.new", "GET"): STAFF_ONLY,
+    ("exchanges.new", "POST"): STAFF_FORM_POST,
+    ("exchanges.edit", "GET"): STAFF_ONLY,
+    ("exchanges.edit", "POST"): STAFF_FORM_POST,
+    ("exchanges.detail", "GET"): STAFF_ONLY,
+    ("exchanges.decide", "POST"): STAFF_FORM_POST,  # already confirmed: nothing to decide
+    ("exchanges.add_outcome", "POST"): STAFF_FORM_POST,
+    ("exchanges.outcome_status", "POST"): STAFF_FORM_POST,
+    ("exchanges.upload", "POST"): STAFF_FORM_POST,
+    ("exchanges.download", "GET"): STAFF_ONLY,
+    ("exchanges.city", "GET"): STAFF_ONLY,
+    ("exchanges.add_contact", "POST"): STAFF_FORM_POST,
+    ("exchanges.delete_contact", "POST"): (302, 403, 302, 403, 403, 302),
+    ("exchanges.statistics", "GET"): STAFF_ONLY,
+    ("exchanges.export_statistics", "GET"): STAFF_ONLY,
+    ("exchanges.calendar", "GET"): STAFF_ONLY,
+    ("exchanges.renew_calendar", "POST"): (302, 403, 302, 403, 403, 302),
+    ("exchanges.portal", "GET"): LIAISON_ONLY,
+    ("exchanges.portal_exchange", "GET"): LIAISON_ONLY,
+    ("exchanges.portal_download", "GET"): LIAISON_ONLY,
+    ("exchanges.portal_venture", "GET"): LIAISON_ONLY,
+    ("exchanges.propose", "GET"): LIAISON_ONLY,
+    ("exchanges.propose", "POST"): (302, 403, 403, 403, 422, 403),
+    ("exchanges.invite", "POST"): (302, 403, 403, 403, 302, 403),  # the note is optional
+    ("exchanges.portal_renew_calendar", "POST"): (302, 403, 403, 403, 302, 403),
+    ("exchanges.portal_export", "GET"): LIAISON_ONLY,
+    ("exchanges.calendar_feed", "GET"): (404,) * 6,
+    ("exchanges.join", "GET"): (404,) * 6,
     ("researchers.mine", "GET"): APPLICANT_ONLY,
     ("researchers.new", "GET"): APPLICANT_ONLY,
     ("researchers.new", "POST"): APPLICANT_FORM_POST,
@@ -254,7 +289,7 @@ def _sample_venture(member):
     from incubator.milestones.models import Milestone, MilestoneKind, QuarterlyUpdate, RecordStatus
     from tests import factories
 
-    venture = factories.venture(members=[member])
+    venture = factories.venture(members=[member], is_listing_consented=True)
     lease = factories.lease(venture)
     milestones = [Milestone(venture_id=venture.id, kind=MilestoneKind.PATENT, occurred_on=date(2026, 5, d),
                             status=RecordStatus.PROPOSED) for d in (1, 2)]
@@ -291,6 +326,36 @@ def _sample_support(requester):
     return ids
 
 
+def _sample_exchange(city_id: int, venture_id: int, by):
+    """A confirmed exchange shared with the city, with an outcome and a document; a contact of the city."""
+    from datetime import date
+
+    from incubator import uploads
+    from incubator.exchanges.models import (CityContact, Exchange, ExchangeDocument, ExchangeKind, ExchangeOutcome,
+                                            OutcomeKind)
+    from incubator.extensions import db
+    from incubator.cities.models import PartnerCity
+
+    exchange = Exchange(kind=ExchangeKind.SEMINAR, title="Startup seminar", starts_on=date(2026, 10, 1),
+                        ends_on=date(2026, 10, 1), fiscal_year=2026, created_by_id=by.id,
+                        cities=[db.session.get(PartnerCity, city_id)])
+    db.session.add(exchange)
+    db.session.flush()
+    document = ExchangeDocument(exchange_id=exchange.id, original_name="programme.pdf",
+                                stored_name="sample-exchange.pdf", content_type="application/pdf", size_bytes=9,
+                                uploaded_by_id=by.id)
+    with open(uploads.path("exchanges", "sample-exchange.pdf"), "wb") as handle:
+        handle.write(b"%PDF-1.4\n")
+    outcome = ExchangeOutcome(exchange_id=exchange.id, kind=OutcomeKind.BUSINESS_MATCH, description="A match")
+    contact = CityContact(city_id=city_id, name="LIU Min")
+    db.session.add_all([document, outcome, contact])
+    db.session.flush()
+    ids = {"exchange_id": exchange.id, "document_id_exchange": document.id, "outcome_id": outcome.id,
+           "contact_id": contact.id}
+    db.session.commit()
+    return ids
+
+
 def _sample_researcher_case(researcher):
     """A case of the applicant's, at "inquiry", so that they may still edit it."""
     from incubator.extensions import db
@@ -308,7 +373,9 @@ def test_every_route_answers_each_role_with_the_expected_status(app, users, logi
     criterion, visa_event = _sample_criterion_and_visa_event(application)
     venture_ids = _sample_venture(users["applicant"])
     support_ids = _sample_support(users["applicant"])
+    exchange_ids = _sample_exchange(users["liaison"].partner_city_id, venture_ids["venture_id"], users["staff"])
     sample_args = {
+        **{key: value for key, value in exchange_ids.items() if key != "document_id_exchange"},
         **venture_ids,
         **support_ids,
         "fmt": "csv",
@@ -328,9 +395,11 @@ def test_every_route_answers_each_role_with_the_expected_status(app, users, logi
         client = app.test_client()
         if who != ANON:
             login(users[who], client)
-        # Confirming and turning down each take a milestone still waiting.
-        args = dict(sample_args, milestone_id=venture_ids["other_milestone_id"]) \
-            if rule.endpoint == "milestones.reject" else sample_args
+        args = dict(sample_args)
+        if rule.endpoint == "milestones.reject":  # confirming and turning down each take one still waiting
+            args["milestone_id"] = venture_ids["other_milestone_id"]
+        if rule.endpoint.startswith("exchanges."):  # document ids of another feature
+            args["document_id"] = exchange_ids["document_id_exchange"]
         response = client.open(_url(app, rule, args), method=method)
         response.close()  # file downloads keep their file open until closed
         expected = EXPECTED[(rule.endpoint, method)][WHO.index(who)]

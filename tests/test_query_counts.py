@@ -326,3 +326,47 @@ def test_a_requests_page_queries_do_not_grow_with_its_conversation(client, login
         with count_queries() as many:
             assert client.get(f"/support/{request.id}").status_code == 200
         assert many.count == few.count, role
+
+
+def add_exchanges(number: int, city_ids: list[int], staff) -> None:
+    """Exchanges with the cities, each with organizations, a venture, an outcome and a document."""
+    from datetime import date, timedelta
+
+    from incubator.exchanges import services
+    from incubator.exchanges.models import ExchangeDocument, ExchangeKind, OutcomeKind, OutcomeStatus, Visibility
+
+    venture = factories.venture(name=f"Exchange venture {number}", country="CN", is_listing_consented=True)
+    for offset in range(number):
+        start = date(2026, 5, 1) + timedelta(days=offset * 7)
+        exchange = services.create_exchange(staff, {
+            "kind": ExchangeKind.SEMINAR, "title": f"Seminar {offset}", "description": "", "starts_on": start,
+            "ends_on": start, "place": "THINK", "kawasaki_participants": 3, "partner_participants": 9,
+            "visibility": Visibility.SHARED, "city_ids": city_ids, "venture_ids": [venture.id],
+            "kawasaki_organizations": ["THINK"], "partner_organizations": ["Commerce Bureau"]})
+        services.add_outcome(exchange, staff, OutcomeKind.BUSINESS_MATCH, "match", OutcomeStatus.ACHIEVED, venture.id)
+        db.session.add(ExchangeDocument(exchange_id=exchange.id, original_name="a.pdf",
+                                        stored_name=f"ex-{exchange.id}.pdf", content_type="application/pdf",
+                                        size_bytes=1, uploaded_by_id=staff.id))
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("role", "path"), [
+    ("staff", "/exchanges/"),
+    ("staff", "/exchanges/?fy=2026&sort=oldest&kind=seminar"),
+    ("staff", "/exchanges/cities/{city}"),
+    ("staff", "/exchanges/statistics?fy=2026"),
+    ("staff", "/exchanges/calendar"),
+    ("liaison", "/city/"),
+    ("liaison", "/dashboard"),
+])
+def test_exchange_pages_queries_do_not_grow_with_the_exchanges(client, login, users, count_queries, role, path):
+    city = users["liaison"].partner_city_id
+    path = path.format(city=city)
+    login(users[role])
+    add_exchanges(2, [city], users["staff"])
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    add_exchanges(20, [city, factories.city("bucheon").id], users["staff"])
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert many.count == few.count

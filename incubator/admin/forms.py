@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Email, Length, Optional
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from incubator.auth.forms import LOCALE_CHOICES, email_field, password_field
 from incubator.auth.models import Role
-from incubator.cities.models import CityStatus
+from incubator.cities.models import CityRelationship, CityStatus
+from incubator.i18n import country_choices
 from incubator.forms import Form, options
 from incubator.i18n import LOCALES
 
@@ -50,8 +51,26 @@ class OrganizationForm(Form):
 
 class CityForm(Form):
     name_local = StringField(_l("Name in the city's own script"), validators=[Optional(), Length(max=100)])
+    country_code = SelectField(_l("Country"), validators=[DataRequired()])
+    relationship_kind = SelectField(_l("Relationship"), choices=options(CityRelationship.choices()))
+    since_year = IntegerField(_l("Since (year)"), validators=[Optional(), NumberRange(min=1900, max=2100)])
     status = SelectField(_l("Status"), choices=options(CityStatus.choices()))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country_code.choices = options(country_choices(), blank="—")
+
+
+class NewCityForm(CityForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
+                       description=_l("Lower-case letters, digits and underscores; it never changes."))
+
+    def validate_code(self, field) -> None:
+        import re
+
+        if field.data and not re.match(r"^[a-z][a-z0-9_]*$", field.data):
+            raise ValidationError(_l("Use lower-case letters, digits and underscores, starting with a letter."))
 
 
 def with_locale_names(base: type[Form]) -> type[Form]:

@@ -18,6 +18,20 @@ def partner_cities() -> list[PartnerCity]:
     return list(db.session.scalars(sa.select(PartnerCity).order_by(PartnerCity.id)))
 
 
+def create_city(by, code: str, names: dict[str, str], **fields) -> PartnerCity:
+    from flask_babel import lazy_gettext as _l
+
+    from incubator.rules import NotAllowed
+
+    if db.session.scalar(sa.select(PartnerCity.id).where(PartnerCity.code == code)) is not None:
+        raise NotAllowed(_l("A partner city with this code already exists."))
+    city = PartnerCity(code=code, names=dict(names), **fields)
+    db.session.add(city)
+    db.session.flush()
+    record(by, "partner_cities.create", city, code=code)
+    return city
+
+
 def update_reference(obj, *, by, names: dict[str, str], **fields) -> None:
     """Change a reference record's translated names and other fields, and audit which fields changed."""
     changed = [code for code, name in names.items() if obj.names.get(code) != name]

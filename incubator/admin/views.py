@@ -7,11 +7,13 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from incubator.admin import bp, services
-from incubator.admin.forms import AccountForm, CityForm, NewUserForm, OrganizationForm, locale_names, with_locale_names
+from incubator.admin.forms import (AccountForm, CityForm, NewCityForm, NewUserForm, OrganizationForm, locale_names,
+                                   with_locale_names)
 from incubator.audit.models import AuditEntry
 from incubator.auth import services as accounts
 from incubator.auth.models import Profile, Role, User
-from incubator.cities.models import CityStatus, PartnerCity
+from incubator.cities.models import CityRelationship, CityStatus, PartnerCity
+from incubator.rules import NotAllowed
 from incubator.extensions import db
 from incubator.organizations.models import Organization
 from incubator.pagination import after_arg, page_after_id
@@ -20,6 +22,7 @@ from incubator.permissions import (can_manage_reference_data, can_manage_users, 
 
 OrganizationNamesForm = with_locale_names(OrganizationForm)
 CityNamesForm = with_locale_names(CityForm)
+NewCityNamesForm = with_locale_names(NewCityForm)
 
 
 def _status(form) -> int:
@@ -136,11 +139,35 @@ def edit_city(city_id: int):
     form = CityNamesForm(obj=city, **{f"name_{c}": n for c, n in city.names.items()})
     if request.method == "GET":
         form.status.data = city.status.value
+        form.relationship_kind.data = city.relationship_kind.value
     if not form.validate_on_submit():
         return render_template("admin/reference_form.html", form=form, obj=city,
                                back=url_for("admin.cities")), _status(form)
-    services.update_reference(city, by=current_user, names=locale_names(form), name_local=form.name_local.data or "",
-                              status=CityStatus(form.status.data), notes=form.notes.data or "")
+    services.update_reference(city, by=current_user, names=locale_names(form), **_city_fields(form))
+    db.session.commit()
+    flash(_("%(name)s has been saved.", name=city.name), "success")
+    return redirect(url_for("admin.cities"))
+
+
+def _city_fields(form) -> dict:
+    return {"name_local": form.name_local.data or "", "country_code": form.country_code.data,
+            "relationship_kind": CityRelationship(form.relationship_kind.data), "since_year": form.since_year.data,
+            "status": CityStatus(form.status.data), "notes": form.notes.data or ""}
+
+
+@bp.route("/cities/new", methods=["GET", "POST"])
+@requires(can_manage_reference_data)
+def new_city():
+    form = NewCityNamesForm()
+    if not form.validate_on_submit():
+        return render_template("admin/reference_form.html", form=form, obj=None,
+                               back=url_for("admin.cities")), _status(form)
+    try:
+        city = services.create_city(current_user, form.code.data, locale_names(form), **_city_fields(form))
+    except NotAllowed as error:
+        db.session.rollback()
+        form.code.errors.append(error.message)
+        return render_template("admin/reference_form.html", form=form, obj=None, back=url_for("admin.cities")), 422
     db.session.commit()
     flash(_("%(name)s has been saved.", name=city.name), "success")
     return redirect(url_for("admin.cities"))

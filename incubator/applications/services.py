@@ -33,9 +33,10 @@ logger = logging.getLogger("incubator.applications")
 
 # --- drafting --------------------------------------------------------------------------------------------------
 
-def start_draft(applicant: User, profile) -> Application:
-    """A new draft whose first founder is the applicant, filled from their profile."""
-    application = Application(applicant_id=applicant.id, stage=Stage.DRAFT)
+def start_draft(applicant: User, profile, referring_city_id: int | None = None) -> Application:
+    """A new draft whose first founder is the applicant, filled from their profile; ``referring_city_id`` is the
+    partner city whose invitation they followed."""
+    application = Application(applicant_id=applicant.id, stage=Stage.DRAFT, referring_city_id=referring_city_id)
     application.founders = [Founder(
         position=0, name_native=profile.name_native, name_latin=profile.name_latin, name_kana=profile.name_kana,
         nationality=profile.nationality, date_of_birth=profile.date_of_birth, email=applicant.email,

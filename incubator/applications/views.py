@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -85,7 +85,11 @@ def mine():
 @bp.route("/new", methods=["POST"])
 @requires(can_apply)
 def start():
-    application = services.start_draft(current_user, load_with_profile(current_user.id).profile)
+    from incubator.exchanges.portal_views import REFERRAL_KEY
+    from incubator.exchanges.services import use_invitation
+
+    city_id = use_invitation(session.pop(REFERRAL_KEY, None))
+    application = services.start_draft(current_user, load_with_profile(current_user.id).profile, city_id)
     db.session.commit()
     return redirect(url_for("applications.edit", application_id=application.id))
 

@@ -42,7 +42,9 @@ def test_admin_changes_a_city_status(client, login, users):
     city = db.session.get(PartnerCity, users["liaison"].partner_city_id)
 
     response = client.post(f"/admin/cities/{city.id}", data={**names("City"), "status": "dormant",
-                                                             "name_local": "沈阳市", "notes": ""})
+                                                             "name_local": "沈阳市", "notes": "",
+                                                             "country_code": "CN", "relationship_kind": "friendship_city",
+                                                             "since_year": "1981"})
 
     assert response.status_code == 302
     assert reload(city).status is CityStatus.DORMANT

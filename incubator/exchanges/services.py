@@ -1,0 +1,378 @@
+"""The exchange ledger: recording and proposing exchanges, their outcomes and documents; what each liaison may
+see of them; statistics by fiscal year; calendar feeds and referral invitations.
+
+Functions change the session and flush; the view commits once.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+
+from incubator import uploads
+from incubator.applications.models import Application
+from incubator.audit.services import record
+from incubator.auth.models import User
+from incubator.cities.models import PartnerCity
+from incubator.dates import fiscal_year, today_in_tokyo
+from incubator.db import utcnow
+from incubator.exchanges.models import (CalendarFeed, CityContact, Exchange, ExchangeDocument, ExchangeKind,
+                                        ExchangeOrganization, ExchangeOutcome, ExchangeStatus, OutcomeKind,
+                                        OutcomeStatus, ReferralInvitation, Side, Visibility, exchange_cities)
+from incubator.extensions import db
+from incubator.rules import NotAllowed
+from incubator.ventures.models import Venture
+
+logger = logging.getLogger("incubator.exchanges")
+FOLDER = "exchanges"
+
+
+# --- recording ---------------------------------------------------------------------------------------------------
+
+def _apply(exchange: Exchange, data: dict) -> None:
+    if data["ends_on"] < data["starts_on"]:
+        raise NotAllowed(_l("An exchange cannot end before it starts."))
+    cities = list(db.session.scalars(sa.select(PartnerCity).where(PartnerCity.id.in_(data["city_ids"]))))
+    if not cities:
+        raise NotAllowed(_l("Choose at least one partner city."))
+    for name in ("kind", "title", "description", "starts_on", "ends_on", "place", "kawasaki_participants",
+                 "partner_participants", "visibility"):
+        setattr(exchange, name, data[name])
+    exchange.fiscal_year = fiscal_year(data["starts_on"])
+    exchange.cities = cities
+    exchange.ventures = list(db.session.scalars(sa.select(Venture).where(Venture.id.in_(data["venture_ids"]))))
+    exchange.organizations = [ExchangeOrganization(side=side, name=name)
+                              for side, key in ((Side.KAWASAKI, "kawasaki_organizations"),
+                                                (Side.PARTNER, "partner_organizations"))
+                              for name in data[key]]
+
+
+def create_exchange(by: User, data: dict, status: ExchangeStatus = ExchangeStatus.CONFIRMED) -> Exchange:
+    exchange = Exchange(status=status, created_by_id=by.id, cities=[], ventures=[], organizations=[], outcomes=[])
+    _apply(exchange, data)
+    db.session.add(exchange)
+    db.session.flush()
+    record(by, "exchange.create" if status is ExchangeStatus.CONFIRMED else "exchange.propose", exchange,
+           cities=[c.code for c in exchange.cities])
+    return exchange
+
+
+def update_exchange(exchange: Exchange, by: User, data: dict) -> None:
+    _apply(exchange, data)
+    db.session.flush()
+    record(by, "exchange.update", exchange)
+
+
+def propose(by: User, city: PartnerCity, data: dict) -> Exchange:
+    """A liaison's proposal for their own city; it waits for staff and is shared when confirmed."""
+    data = dict(data, city_ids=[city.id], venture_ids=[], visibility=Visibility.SHARED,
+                kawasaki_participants=data.get("kawasaki_participants") or 0)
+    return create_exchange(by, data, status=ExchangeStatus.PROPOSED)
+
+
+def decide(exchange: Exchange, by: User, confirm: bool, note: str) -> None:
+    if exchange.status is not ExchangeStatus.PROPOSED:
+        raise NotAllowed(_l("This proposal has already been decided."))
+    if not confirm and not note.strip():
+        raise NotAllowed(_l("Give the reason for declining: the liaison will read it."))
+    exchange.status = ExchangeStatus.CONFIRMED if confirm else ExchangeStatus.DECLINED
+    exchange.decided_by_id, exchange.decided_at, exchange.decision_note = by.id, utcnow(), note.strip()
+    db.session.flush()
+    record(by, "exchange.confirm" if confirm else "exchange.decline", exchange)
+
+
+def add_outcome(exchange: Exchange, by: User, kind: OutcomeKind, description: str, status: OutcomeStatus,
+                venture_id: int | None) -> ExchangeOutcome:
+    if venture_id is not None and venture_id not in {v.id for v in exchange.ventures}:
+        raise NotAllowed(_l("Choose one of the exchange's ventures, or none."))
+    outcome = ExchangeOutcome(exchange_id=exchange.id, kind=kind, description=description.strip(), status=status,
+                              venture_id=venture_id)
+    db.session.add(outcome)
+    db.session.flush()
+    record(by, "exchange.outcome.add", exchange, outcome_id=outcome.id)
+    return outcome
+
+
+def set_outcome_status(exchange: Exchange, outcome: ExchangeOutcome, by: User, status: OutcomeStatus) -> None:
+    outcome.status = status
+    db.session.flush()
+    record(by, "exchange.outcome.status", exchange, outcome_id=outcome.id, status=status.value)
+
+
+def add_document(exchange: Exchange, by: User, upload) -> ExchangeDocument:
+    stored = uploads.store(upload, FOLDER)
+    document = ExchangeDocument(exchange_id=exchange.id, original_name=stored.original_name,
+                                stored_name=stored.stored_name, content_type=stored.content_type,
+                                size_bytes=stored.size_bytes, uploaded_by_id=by.id)
+    db.session.add(document)
+    db.session.flush()
+    record(by, "exchange.document.add", exchange, document_id=document.id)
+    return document
+
+
+def document_path(document: ExchangeDocument) -> str:
+    return uploads.path(FOLDER, document.stored_name)
+
+
+# --- reading -----------------------------------------------------------------------------------------------------
+
+def load(exchange_id: int) -> Exchange | None:
+    return db.session.scalar(sa.select(Exchange).where(Exchange.id == exchange_id).options(
+        selectinload(Exchange.cities), selectinload(Exchange.ventures), selectinload(Exchange.organizations),
+        selectinload(Exchange.outcomes).joinedload(ExchangeOutcome.venture), selectinload(Exchange.documents)))
+
+
+def visible_to_city(exchange: Exchange, city_id: int, user: User) -> bool:
+    """A liaison sees a confirmed, shared exchange of their city, and their own proposals."""
+    if city_id not in {c.id for c in exchange.cities}:
+        return False
+    return exchange.is_shared or (exchange.created_by_id == user.id and exchange.status is not ExchangeStatus.CONFIRMED)
+
+
+def _of_city(city_id: int):
+    return sa.select(exchange_cities.c.exchange_id).where(exchange_cities.c.city_id == city_id)
+
+
+def city_statement(city_id: int, liaison: User | None = None) -> sa.Select:
+    """A city's exchanges: all of them for staff; for its liaison the shared, confirmed ones and their own
+    proposals."""
+    stmt = sa.select(Exchange).where(Exchange.id.in_(_of_city(city_id))).options(selectinload(Exchange.cities))
+    if liaison is not None:
+        stmt = stmt.where(sa.or_(
+            sa.and_(Exchange.visibility == Visibility.SHARED, Exchange.status == ExchangeStatus.CONFIRMED),
+            sa.and_(Exchange.created_by_id == liaison.id, Exchange.status != ExchangeStatus.CONFIRMED)))
+    return stmt
+
+
+def upcoming_and_past(stmt: sa.Select, today: date, limit: int = 50) -> tuple[list[Exchange], list[Exchange]]:
+    upcoming = list(db.session.scalars(stmt.where(Exchange.ends_on >= today)
+                                       .order_by(Exchange.starts_on, Exchange.id).limit(limit)))
+    past = list(db.session.scalars(stmt.where(Exchange.ends_on < today)
+                                   .order_by(Exchange.starts_on.desc(), Exchange.id.desc()).limit(limit)))
+    return upcoming, past
+
+
+@dataclass
+class ExchangeFilters:
+    kind: str = ""
+    city: int | None = None
+    fiscal_year: int | None = None
+    status: str = ""
+    visibility: str = ""
+    query: str = ""
+    sort: str = "newest"
+
+
+SORTS = {"newest": (Exchange.starts_on, True), "oldest": (Exchange.starts_on, False)}
+
+
+def list_statement(filters: ExchangeFilters) -> sa.Select:
+    stmt = sa.select(Exchange).options(selectinload(Exchange.cities))
+    if filters.kind in ExchangeKind._value2member_map_:
+        stmt = stmt.where(Exchange.kind == ExchangeKind(filters.kind))
+    if filters.city:
+        stmt = stmt.where(Exchange.id.in_(_of_city(filters.city)))
+    if filters.fiscal_year:
+        stmt = stmt.where(Exchange.fiscal_year == filters.fiscal_year)
+    if filters.status in ExchangeStatus._value2member_map_:
+        stmt = stmt.where(Exchange.status == ExchangeStatus(filters.status))
+    if filters.visibility in Visibility._value2member_map_:
+        stmt = stmt.where(Exchange.visibility == Visibility(filters.visibility))
+    if filters.query:
+        like = f"%{filters.query.lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(Exchange.title).like(like), sa.func.lower(Exchange.place).like(like)))
+    return stmt
+
+
+def proposals_waiting() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Exchange.id)).where(Exchange.status == ExchangeStatus.PROPOSED))
+
+
+def fiscal_years() -> list[int]:
+    return list(db.session.scalars(sa.select(Exchange.fiscal_year).distinct().order_by(Exchange.fiscal_year.desc())))
+
+
+def cities() -> list[PartnerCity]:
+    return list(db.session.scalars(sa.select(PartnerCity).order_by(PartnerCity.id)))
+
+
+def contacts(city: PartnerCity) -> list[CityContact]:
+    return list(db.session.scalars(sa.select(CityContact).where(CityContact.city_id == city.id)
+                                   .order_by(CityContact.id)))
+
+
+def save_contact(contact: CityContact | None, city: PartnerCity, by: User, data: dict) -> CityContact:
+    if contact is None:
+        contact = CityContact(city_id=city.id)
+        db.session.add(contact)
+    for name, value in data.items():
+        setattr(contact, name, value.strip())
+    db.session.flush()
+    record(by, "city.contact.save", city, contact_id=contact.id)
+    return contact
+
+
+def delete_contact(contact: CityContact, city: PartnerCity, by: User) -> None:
+    record(by, "city.contact.delete", city, contact_id=contact.id)
+    db.session.delete(contact)
+    db.session.flush()
+
+
+# --- statistics --------------------------------------------------------------------------------------------------
+
+@dataclass
+class CityFigures:
+    city_id: int
+    exchanges: int
+    kawasaki_participants: int
+    partner_participants: int
+    business_matches: int
+    memoranda: int
+    follow_ups: int
+
+
+def _outcome_counts(kind: OutcomeKind):
+    return (sa.select(sa.func.count(ExchangeOutcome.id)).where(ExchangeOutcome.exchange_id == Exchange.id,
+                                                               ExchangeOutcome.kind == kind,
+                                                               ExchangeOutcome.status != OutcomeStatus.DROPPED)
+            .correlate(Exchange).scalar_subquery())
+
+
+def statistics(year: int, city_id: int | None = None) -> dict:
+    """A fiscal year's confirmed exchanges: per city (an exchange with two cities counts for each), per kind, and
+    in total (each exchange once), with participants and outcomes that were not dropped. Aggregate queries only."""
+    confirmed = sa.and_(Exchange.fiscal_year == year, Exchange.status == ExchangeStatus.CONFIRMED)
+    matches, memoranda, follow_ups = (_outcome_counts(k) for k in OutcomeKind)
+    per_exchange = (sa.select(Exchange.id, Exchange.kind, Exchange.kawasaki_participants,
+                              Exchange.partner_participants, matches.label("matches"),
+                              memoranda.label("memoranda"), follow_ups.label("follow_ups"))
+                    .where(confirmed))
+    if city_id is not None:
+        per_exchange = per_exchange.where(Exchange.id.in_(_of_city(city_id)))
+    per_exchange = per_exchange.subquery()
+    sums = (sa.func.count(per_exchange.c.id), sa.func.coalesce(sa.func.sum(per_exchange.c.kawasaki_participants), 0),
+            sa.func.coalesce(sa.func.sum(per_exchange.c.partner_participants), 0),
+            sa.func.coalesce(sa.func.sum(per_exchange.c.matches), 0),
+            sa.func.coalesce(sa.func.sum(per_exchange.c.memoranda), 0),
+            sa.func.coalesce(sa.func.sum(per_exchange.c.follow_ups), 0))
+    by_city = [CityFigures(*row) for row in db.session.execute(
+        sa.select(exchange_cities.c.city_id, *sums).join(per_exchange, per_exchange.c.id == exchange_cities.c.exchange_id)
+        .group_by(exchange_cities.c.city_id).order_by(exchange_cities.c.city_id))]
+    by_kind = {ExchangeKind(kind) if not isinstance(kind, ExchangeKind) else kind: count
+               for kind, count in db.session.execute(
+                   sa.select(per_exchange.c.kind, sa.func.count()).group_by(per_exchange.c.kind))}
+    total = CityFigures(0, *db.session.execute(sa.select(*sums)).one())
+    return {"by_city": by_city, "by_kind": by_kind, "total": total}
+
+
+def city_summary(city_id: int, liaison: User | None = None) -> list[tuple[int, int, int, int]]:
+    """Per fiscal year, newest first: (year, exchanges, participants on both sides, business matches)."""
+    shared = city_statement(city_id, liaison).where(Exchange.status == ExchangeStatus.CONFIRMED).subquery()
+    matches = (sa.select(sa.func.count(ExchangeOutcome.id)).where(
+        ExchangeOutcome.exchange_id == shared.c.id, ExchangeOutcome.kind == OutcomeKind.BUSINESS_MATCH,
+        ExchangeOutcome.status != OutcomeStatus.DROPPED).correlate(shared).scalar_subquery())
+    rows = db.session.execute(
+        sa.select(shared.c.fiscal_year, sa.func.count(shared.c.id),
+                  sa.func.coalesce(sa.func.sum(shared.c.kawasaki_participants + shared.c.partner_participants), 0),
+                  sa.func.coalesce(sa.func.sum(matches), 0))
+        .group_by(shared.c.fiscal_year).order_by(shared.c.fiscal_year.desc()))
+    return [tuple(row) for row in rows]
+
+
+# --- what a liaison may see beyond the exchanges ----------------------------------------------------------------
+
+def listed_ventures(city: PartnerCity) -> list[Venture]:
+    """Ventures from the city's country whose founders agreed to be listed: name, sector, stage and status only."""
+    return list(db.session.scalars(sa.select(Venture).where(
+        Venture.country_code == city.country_code, Venture.is_listing_consented.is_(True))
+        .order_by(Venture.name_latin)))
+
+
+def listed_venture(city: PartnerCity, venture_id: int) -> Venture | None:
+    venture = db.session.get(Venture, venture_id)
+    if venture is None or venture.country_code != city.country_code or not venture.is_listing_consented:
+        return None
+    return venture
+
+
+def referred(city: PartnerCity) -> list[Application]:
+    """The applications that came through the city, and how far each got (no personal data is shown)."""
+    return list(db.session.scalars(sa.select(Application).where(Application.referring_city_id == city.id)
+                                   .order_by(Application.id.desc())))
+
+
+# --- referral invitations ------------------------------------------------------------------------------------------
+
+def create_invitation(by: User, city: PartnerCity, note: str) -> ReferralInvitation:
+    invitation = ReferralInvitation(city_id=city.id, token=secrets.token_urlsafe(24), note=note.strip(),
+                                    created_by_id=by.id)
+    db.session.add(invitation)
+    db.session.flush()
+    record(by, "referral.invite", city, invitation_id=invitation.id)
+    return invitation
+
+
+def invitations(city: PartnerCity) -> list[ReferralInvitation]:
+    return list(db.session.scalars(sa.select(ReferralInvitation).where(ReferralInvitation.city_id == city.id)
+                                   .order_by(ReferralInvitation.id.desc())))
+
+
+def invitation_by_token(token: str) -> ReferralInvitation | None:
+    return db.session.scalar(sa.select(ReferralInvitation).where(ReferralInvitation.token == token))
+
+
+def use_invitation(token: str | None) -> int | None:
+    """The city of the invitation behind ``token`` (counting the use), or None."""
+    if not token:
+        return None
+    invitation = invitation_by_token(token)
+    if invitation is None:
+        return None
+    invitation.used_count += 1
+    db.session.flush()
+    return invitation.city_id
+
+
+# --- calendar feeds ------------------------------------------------------------------------------------------------
+
+def feed(city: PartnerCity | None) -> CalendarFeed | None:
+    """The feed of a city (None: the staff's), if its address has been made."""
+    owner = CalendarFeed.city_id == city.id if city else CalendarFeed.city_id.is_(None)
+    return db.session.scalar(sa.select(CalendarFeed).where(owner))
+
+
+def feeds() -> dict[int | None, CalendarFeed]:
+    return {f.city_id: f for f in db.session.scalars(sa.select(CalendarFeed))}
+
+
+def renew_feed(city: PartnerCity | None, by: User) -> CalendarFeed:
+    """Make the feed's secret address, or replace it: the old address answers 404 from then on."""
+    current = feed(city)
+    if current is None:
+        current = CalendarFeed(city_id=city.id if city else None)
+        db.session.add(current)
+    current.token = secrets.token_urlsafe(32)
+    current.renewed_at, current.renewed_by_id = utcnow(), by.id
+    db.session.flush()
+    record(by, "calendar.renew", current, city_id=current.city_id)
+    return current
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    return db.session.scalar(sa.select(CalendarFeed).where(CalendarFeed.token == token))
+
+
+def feed_exchanges(feed_: CalendarFeed, today: date | None = None) -> list[Exchange]:
+    """Upcoming confirmed exchanges: every one for the staff's feed, the shared ones of the city for a city's."""
+    today = today or today_in_tokyo()
+    stmt = sa.select(Exchange).where(Exchange.ends_on >= today, Exchange.status == ExchangeStatus.CONFIRMED)
+    if feed_.city_id is not None:
+        stmt = stmt.where(Exchange.id.in_(_of_city(feed_.city_id)), Exchange.visibility == Visibility.SHARED)
+    return list(db.session.scalars(stmt.options(selectinload(Exchange.cities)).order_by(Exchange.starts_on)))
+
