@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := incubator
 
-.PHONY: run test test-postgres test-browser bench bench-support translations catalogs migrate seed clean
+.PHONY: run test test-postgres test-browser bench bench-support bench-reports translations catalogs migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ bench: $(VENV)/.installed
 # The support queue with 1,000,000 requests (a few minutes to load).
 bench-support: $(VENV)/.installed
 	$(BIN)/python -m tests.benchmarks.bench_support $(BENCH_ARGS)
+
+# The dashboards, the annual report and their exports with the same 1,000,000 requests.
+bench-reports: $(VENV)/.installed
+	$(BIN)/python -m tests.benchmarks.bench_reports $(BENCH_ARGS)
 
 # Re-extract the messages from the code and templates and merge them into every catalog.
 catalogs: $(VENV)/.installed

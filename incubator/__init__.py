@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from incubator.milestones.views import bp as milestones_bp
     from incubator.readiness.views import bp as readiness_bp
     from incubator.reminders.cli import bp as reminders_bp
+    from incubator.reports.views import bp as reports_bp
     from incubator.researchers.views import bp as researchers_bp
     from incubator.reviews.views import bp as reviews_bp
     from incubator.spaces.views import bp as spaces_bp
@@ -116,7 +117,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (core_bp, auth_bp, admin_bp, spaces_bp, outbox_bp, reminders_bp, applications_bp, reviews_bp,
                startup_visa_bp, researchers_bp, ventures_bp, milestones_bp, readiness_bp, support_bp, sla_bp,
-               exchanges_bp):
+               exchanges_bp, reports_bp):
         app.register_blueprint(bp)
 
 

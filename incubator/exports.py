@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 
 import sqlalchemy as sa
 from flask import Response
+from flask_babel import LazyString
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -43,6 +44,8 @@ def plain(value) -> Any:
         return ""
     if isinstance(value, LabelledEnum):
         return str(value.label)
+    if isinstance(value, LazyString):
+        return str(value)
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, datetime):

@@ -19,3 +19,4 @@ from incubator.support.models import (  # noqa: F401
     SupportRequest)
 from incubator.exchanges.models import (  # noqa: F401
     CalendarFeed, CityContact, Exchange, ExchangeDocument, ExchangeOrganization, ExchangeOutcome, ReferralInvitation)
+from incubator.reports.models import Target  # noqa: F401

@@ -197,6 +197,37 @@ def can_use_city_portal(user) -> bool:
     return is_liaison(user)
 
 
+# --- programme reports ----------------------------------------------------------------------------------------
+
+def can_view_programme_reports(user) -> bool:
+    """The programme dashboard, every organization's and city's figures, the annual report and their exports."""
+    return is_staff(user)
+
+
+def can_set_targets(user) -> bool:
+    return is_admin(user)
+
+
+def can_use_organization_reports(user) -> bool:
+    """Reach an organization's dashboard at all (the object check follows)."""
+    return is_staff(user) or is_agent(user)
+
+
+def can_view_organization_report(user, organization_id: int) -> bool:
+    """Staff see every organization's figures; an agent their own. For anyone else they do not exist (404)."""
+    return is_staff(user) or (is_agent(user) and user.organization_id == organization_id)
+
+
+def can_use_city_reports(user) -> bool:
+    """Reach a partner city's dashboard at all (the object check follows)."""
+    return is_staff(user) or is_liaison(user)
+
+
+def can_view_city_report(user, city_id: int) -> bool:
+    """Staff see every city's figures; a liaison their own city's. For anyone else they do not exist (404)."""
+    return is_staff(user) or (is_liaison(user) and user.partner_city_id == city_id)
+
+
 # --- researcher intake ----------------------------------------------------------------------------------------
 
 def can_file_researcher_case(user) -> bool:

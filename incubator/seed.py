@@ -165,7 +165,8 @@ def seed(password: str) -> list[tuple[str, str, str]]:
     from incubator.reviews.seed import seed_reviews, seed_rubric
     from incubator.startup_visa.seed import seed_startup_visa
     from incubator.exchanges.seed import seed_exchanges
-    from incubator.support.seed import seed_canned_and_leads, seed_catalog, seed_requests
+    from incubator.reports.seed import seed_targets
+    from incubator.support.seed import seed_canned_and_leads, seed_catalog, seed_history, seed_requests
     from incubator.ventures.seed import seed_ventures
 
     orgs = seed_organizations()
@@ -180,8 +181,10 @@ def seed(password: str) -> list[tuple[str, str, str]]:
     seed_catalog()
     seed_canned_and_leads()
     seed_requests()
+    seed_history()
     seed_exchanges()
     seed_researchers(password)
+    seed_targets()
     return logins
 
 

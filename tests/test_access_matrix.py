@@ -27,6 +27,7 @@ STAFF_FORM_POST = (302, 403, 422, 403, 403, 422)
 LIAISON_ONLY = (302, 403, 403, 403, 200, 403)
 SUPPORT_PAGE = (302, 403, 200, 200, 403, 200)  # staff and agents
 SUPPORT_FORM_POST = (302, 403, 422, 422, 403, 422)
+CITY_AND_STAFF = (302, 403, 200, 403, 200, 200)  # staff, and the city's own liaison
 GUEST_ONLY = (200, 302, 302, 302, 302, 302)  # signed-in people are sent to their dashboard
 GUEST_FORM_POST = (422, 302, 302, 302, 302, 302)
 
@@ -204,6 +205,15 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("exchanges.portal_export", "GET"): LIAISON_ONLY,
     ("exchanges.calendar_feed", "GET"): (404,) * 6,
     ("exchanges.join", "GET"): (404,) * 6,
+    ("reports.dashboard", "GET"): STAFF_ONLY,
+    ("reports.export", "GET"): STAFF_ONLY,
+    ("reports.annual", "GET"): STAFF_ONLY,
+    ("reports.organization", "GET"): SUPPORT_PAGE,  # staff, and the organization's own agents
+    ("reports.organization_export", "GET"): SUPPORT_PAGE,
+    ("reports.city", "GET"): CITY_AND_STAFF,
+    ("reports.city_export", "GET"): CITY_AND_STAFF,
+    ("reports.targets", "GET"): ADMIN_ONLY,
+    ("reports.targets", "POST"): (302, 403, 403, 403, 403, 302),  # all empty: no targets, which is valid
     ("researchers.mine", "GET"): APPLICANT_ONLY,
     ("researchers.new", "GET"): APPLICANT_ONLY,
     ("researchers.new", "POST"): APPLICANT_FORM_POST,

@@ -370,3 +370,41 @@ def test_exchange_pages_queries_do_not_grow_with_the_exchanges(client, login, us
     with count_queries() as many:
         assert client.get(path).status_code == 200
     assert many.count == few.count
+
+
+def add_programme_records(number: int, users) -> None:
+    """Records every metric counts: ventures with leases and milestones, applications, exchanges, requests."""
+    from datetime import date
+
+    from incubator.exchanges import services as exchanges
+    from incubator.milestones.models import Milestone, MilestoneKind, RecordStatus
+    from tests.exchanges.conftest import exchange_data
+
+    city = factories.city("shenyang")  # the liaison's
+    for _ in range(number):
+        venture = factories.venture(country="CN", is_listing_consented=True)
+        factories.lease(venture)
+        db.session.add(Milestone(venture_id=venture.id, kind=MilestoneKind.INCORPORATED,
+                                 occurred_on=date(2026, 6, 1), status=RecordStatus.CONFIRMED))
+        factories.application(users["applicant"], referring_city_id=city.id)
+        exchanges.create_exchange(users["staff"], exchange_data([city.id]))
+        factories.support_request(users["applicant"], fiscal_year=2026)
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("role", "path"), [
+    ("staff", "/reports/?fy=2026"),
+    ("staff", "/reports/annual?fy=2026&lang=en"),
+    ("agent", "/reports/organizations/{organization}?fy=2026"),
+    ("liaison", "/reports/cities/{city}?fy=2026"),
+])
+def test_dashboards_are_a_fixed_number_of_aggregate_queries(client, login, users, count_queries, role, path):
+    login(users[role])
+    path = path.format(organization=users["agent"].organization_id, city=users["liaison"].partner_city_id)
+    add_programme_records(2, users)
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    add_programme_records(15, users)
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert many.count == few.count

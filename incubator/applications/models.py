@@ -166,6 +166,9 @@ class StageChange(db.Model):
     """Who moved an application, when, from which stage to which, and why."""
 
     __tablename__ = "application_stage_changes"
+    # The reports find each application's first move to a stage (its acceptance) without reading the rows.
+    __table_args__ = (sa.Index("ix_application_stage_changes_to_stage_application_id", "to_stage", "application_id",
+                               "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)

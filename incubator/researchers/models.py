@@ -81,7 +81,7 @@ class ResearcherCase(TimestampMixin, db.Model):
     # Recorded by staff along the way: the Certificate of Eligibility and the actual arrival.
     coe_applied_on: Mapped[date | None]
     coe_issued_on: Mapped[date | None]
-    arrived_on: Mapped[date | None]
+    arrived_on: Mapped[date | None] = mapped_column(index=True)  # the reports count arrivals by fiscal year
 
     researcher = relationship("User", lazy="raise")
     history: Mapped[list[CaseStatusChange]] = relationship(back_populates="case", lazy="raise",

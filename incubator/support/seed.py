@@ -17,8 +17,8 @@ from incubator.db import utcnow
 from incubator.extensions import db
 from incubator.organizations.models import Organization, SupportArea
 from incubator.support import services, sla
-from incubator.support.models import (CannedReply, RequestStatus, RoutingRule, SupportCategory, SupportEvent,
-                                      SupportRequest)
+from incubator.support.models import (CannedReply, EventKind, RequestStatus, RoutingRule, SupportCategory,
+                                      SupportEvent, SupportMessage, SupportRequest)
 
 # code, area, name, routed to (organization code; None: THINK triage), subcategories (code, name)
 CATALOG = [
@@ -207,3 +207,60 @@ def _step(request, step, agent, requester, organizations) -> None:
 
 DEMO_REPLY = ("Thank you for your request. We have read it and will come back to you within two business days "
               "with the next steps.")
+
+
+# --- history for the reports -------------------------------------------------------------------------------------
+
+HISTORY_REQUESTS = 180  # answered over the last year and a half, so that the dashboards have months to show
+HISTORY_DAYS = (30, 560)
+
+
+def seed_history() -> None:
+    """Requests filed and answered in the past: most in time, some late, many rated. They reuse the demo requests'
+    categories, titles and languages, and are numbered in the fiscal year they were filed in."""
+    import random
+
+    from incubator.business_days import add_business_time
+    from incubator.support.routing import route
+
+    oldest_demo = utcnow() - timedelta(days=HISTORY_DAYS[0] - 1)
+    if db.session.scalar(sa.select(SupportRequest.id).where(SupportRequest.created_at < oldest_demo).limit(1)):
+        return
+    rng = random.Random(2026)
+    staff = db.session.scalar(sa.select(User).where(User.email == "staff@think.example.jp"))
+    categories = {c.code: c for c in db.session.scalars(sa.select(SupportCategory))}
+    requesters = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(
+        [email for email, *_rest in DEMO if email])))}
+    now = utcnow()
+    for number in range(HISTORY_REQUESTS):
+        email, code, title, description, locale, _days, _steps = DEMO[number % len(DEMO)]
+        requester, category = requesters.get(email), categories[code]
+        filed = (now - timedelta(days=rng.randint(*HISTORY_DAYS))).replace(hour=rng.randint(0, 8), minute=0)
+        organization, rule = route(category)
+        request = services._new_request(
+            now=filed, category=category, organization=organization, rule=rule,
+            requester_id=requester.id if requester else None, contact_name="" if requester else "Ms. Maria Lopez",
+            contact_email=requester.email if requester else "maria.lopez@example.org", filed_by_id=(requester or staff).id,
+            title=title, description=description, written_locale=locale,
+            reply_locale=requester.locale if requester else "en", consent_sharing_at=filed)
+        request.assignee_id = _handler(request, staff).id
+        answered = add_business_time(filed, timedelta(hours=rng.choice([2, 5, 9, 20, 30, 60])))
+        resolved = add_business_time(answered, timedelta(days=rng.choice([1, 2, 3, 4, 6, 9, 14])))
+        sla.first_response(request, answered)
+        sla.resolved(request, resolved)
+        closed = resolved + timedelta(days=14)
+        request.status = RequestStatus.CLOSED if closed < now else RequestStatus.RESOLVED
+        request.is_open, request.resolved_at = False, resolved
+        request.closed_at = closed if closed < now else None
+        if requester is not None and rng.random() < 0.6:
+            request.rating = rng.choices([2, 3, 4, 5], weights=[1, 2, 5, 6])[0]
+            request.rated_at = resolved + timedelta(days=1)
+        db.session.add_all([
+            SupportMessage(request_id=request.id, author_id=request.assignee_id, body=DEMO_REPLY, created_at=answered),
+            SupportEvent(request_id=request.id, kind=EventKind.FILED, by_id=(requester or staff).id,
+                         to_status=RequestStatus.NEW, created_at=filed),
+            SupportEvent(request_id=request.id, kind=EventKind.ROUTED, to_organization_id=organization.id,
+                         rule_id=rule.id if rule else None, created_at=filed),
+            SupportEvent(request_id=request.id, kind=EventKind.STATUS, to_status=RequestStatus.RESOLVED,
+                         by_id=request.assignee_id, created_at=resolved)])
+    db.session.flush()

@@ -277,6 +277,7 @@ def split(request: SupportRequest, by: User, organizations: list[Organization], 
         _event(part, EventKind.ROUTED, by, to_organization_id=organization.id)
         parts.append(part)
     _event(request, EventKind.SPLIT, by, reason=note.strip())
+    request.is_split = True
     sla.pause(request, now)  # the parts carry the clocks now
     if request.status is not S.IN_PROGRESS:
         _set_status(request, by, S.IN_PROGRESS, now)

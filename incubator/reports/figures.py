@@ -1,0 +1,436 @@
+"""The figures of a fiscal year, counted from the records with SQL aggregates: a fixed number of queries whatever
+the number of rows, and no loops over records in Python.
+
+Dates are counted as the city counts them: a fiscal year runs from 1 April to 31 March in Japan time, so a request
+resolved at 23:30 on 31 March in Tokyo (14:30 UTC) belongs to the year that ends that day. Nothing after today
+is counted. Monthly series have twelve values, April to March, empty for months that have not begun.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import pairwise
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from incubator.applications.models import Application, Stage, StageChange
+from incubator.dates import fiscal_months, start_of_day
+from incubator.exchanges.models import (
+    Exchange, ExchangeOutcome, ExchangeStatus, OutcomeKind, OutcomeStatus, Visibility, exchange_cities,
+)
+from incubator.extensions import db
+from incubator.milestones.models import Milestone, MilestoneKind, RecordStatus
+from incubator.reports.sql import overlap_days
+from incubator.researchers.models import ResearcherCase
+from incubator.spaces.models import Lease, Space
+from incubator.support.models import RequestStatus, SupportRequest
+from incubator.ventures.models import Venture, VentureStatus
+
+Monthly = list[int | None]  # April to March; None for a month that has not begun
+
+# How far an application got: the stages an application passes on its way to THINK, in order.
+FUNNEL = (Stage.SUBMITTED, Stage.SCREENING, Stage.INTERVIEW, Stage.ACCEPTED, Stage.ONBOARDING, Stage.TENANT)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A fiscal year up to today: as days (for date columns) and as UTC timestamps (for timestamp columns).
+
+    Nothing after today is counted: a lease or an exchange that has not begun has not happened yet."""
+
+    year: int
+    months: list[date]  # thirteen first days: April of the year to April of the next
+    today: date
+
+    @classmethod
+    def of(cls, year: int, today: date) -> Period:
+        return cls(year, fiscal_months(year), today)
+
+    @property
+    def first_day(self) -> date:
+        return self.months[0]
+
+    @property
+    def last_day(self) -> date:
+        return self.months[-1] - timedelta(days=1)
+
+    @property
+    def months_begun(self) -> int:
+        """How many of the twelve months have begun by today (0 before the year, 12 once it is over)."""
+        return sum(1 for day in self.months[:12] if day <= self.today)
+
+    def _bounds(self, timestamps: bool) -> list:
+        end = self.today + timedelta(days=1)
+        days = [min(day, end) for day in self.months]
+        return [start_of_day(day) for day in days] if timestamps else days
+
+    def within(self, column, timestamps: bool = False):
+        bounds = self._bounds(timestamps)
+        return sa.and_(column >= bounds[0], column < bounds[-1])
+
+    def by_month(self, column, timestamps: bool = False, count=None) -> list:
+        """Twelve aggregate columns: how many rows fall in each month (``count`` may count something else)."""
+        counted = count if count is not None else sa.func.count()
+        return [counted.filter(sa.and_(column >= start, column < end))
+                for start, end in pairwise(self._bounds(timestamps))]
+
+    def series(self, values) -> list[int | None]:
+        """Twelve monthly figures; the months that have not begun are empty rather than zero."""
+        return [int(value or 0) if index < self.months_begun else None for index, value in enumerate(values)]
+
+
+def _ints(values) -> list[int]:
+    return [int(value or 0) for value in values]
+
+
+# --- the programme: the staff dashboard and the annual report --------------------------------------------------
+
+@dataclass
+class CountryRow:
+    country_code: str | None
+    received: int = 0
+    accepted: int = 0
+
+
+@dataclass
+class SupportRow:
+    organization_id: int
+    resolved: int
+    in_time: int
+    rating_sum: int
+    ratings: int
+    resolution_s: float | None
+    by_status: dict[RequestStatus, int] = field(default_factory=dict)  # requests filed in the year, as they stand
+
+    @property
+    def in_time_share(self) -> float | None:
+        return self.in_time / self.resolved if self.resolved else None
+
+    @property
+    def rating(self) -> float | None:
+        return self.rating_sum / self.ratings if self.ratings else None
+
+    @property
+    def filed(self) -> int:
+        return sum(self.by_status.values())
+
+
+@dataclass
+class ExchangeRow:
+    city_id: int
+    exchanges: int
+    participants: int
+    business_matches: int
+
+
+@dataclass
+class Programme:
+    period: Period
+    values: dict[str, float | int | None]  # by metric code
+    monthly: dict[str, Monthly]
+    occupancy_by_month: list[float | None]
+    by_country: list[CountryRow]
+    funnel: list[tuple[Stage, int]]
+    support: list[SupportRow]
+    support_monthly: Monthly
+    exchanges_by_city: list[ExchangeRow]
+
+
+def _ventures(period: Period) -> tuple[int, Monthly]:
+    first = (sa.select(Lease.venture_id, sa.func.min(Lease.starts_on).label("first_day"))
+             .group_by(Lease.venture_id).subquery())
+    row = db.session.execute(sa.select(sa.func.count().filter(period.within(first.c.first_day)),
+                                       *period.by_month(first.c.first_day))).one()
+    return int(row[0]), period.series(row[1:])
+
+
+def _milestones(period: Period) -> tuple[int, int, int, Monthly, Monthly]:
+    m = Milestone
+    home = sa.case((m.kind == MilestoneKind.HOME_EXPANSION, m.venture_id))
+    row = db.session.execute(
+        sa.select(sa.func.count().filter(m.kind == MilestoneKind.INCORPORATED),
+                  sa.func.count().filter(m.kind == MilestoneKind.BUSINESS_MANAGER),
+                  sa.func.count(sa.distinct(home)),
+                  *period.by_month(m.occurred_on, count=sa.func.count().filter(m.kind == MilestoneKind.INCORPORATED)),
+                  *period.by_month(m.occurred_on,
+                                   count=sa.func.count().filter(m.kind == MilestoneKind.BUSINESS_MANAGER)))
+        .where(m.kind.in_((MilestoneKind.INCORPORATED, MilestoneKind.BUSINESS_MANAGER, MilestoneKind.HOME_EXPANSION)),
+               m.status == RecordStatus.CONFIRMED, period.within(m.occurred_on))).one()
+    return int(row[0]), int(row[1]), int(row[2]), period.series(row[3:15]), period.series(row[15:27])
+
+
+def _researchers(period: Period) -> tuple[int, Monthly]:
+    c = ResearcherCase
+    row = db.session.execute(sa.select(sa.func.count(), *period.by_month(c.arrived_on))
+                             .where(period.within(c.arrived_on))).one()
+    return int(row[0]), period.series(row[1:])
+
+
+def _held(period: Period):
+    return sa.and_(Exchange.status == ExchangeStatus.CONFIRMED, Exchange.fiscal_year == period.year,
+                   Exchange.starts_on <= period.today)
+
+
+def _matches_of(exchange_id):
+    return (sa.select(sa.func.count(ExchangeOutcome.id))
+            .where(ExchangeOutcome.exchange_id == exchange_id, ExchangeOutcome.kind == OutcomeKind.BUSINESS_MATCH,
+                   ExchangeOutcome.status != OutcomeStatus.DROPPED).scalar_subquery())
+
+
+def _exchanges(period: Period) -> tuple[int, int, Monthly, list[ExchangeRow]]:
+    held = sa.select(Exchange.id, Exchange.starts_on, Exchange.kawasaki_participants,
+                     Exchange.partner_participants, _matches_of(Exchange.id).label("matches")).where(
+        _held(period)).subquery()
+    row = db.session.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(held.c.matches), 0),
+                                       *period.by_month(held.c.starts_on))).one()
+    by_city = [ExchangeRow(city_id, int(count), int(people or 0), int(matches or 0)) for city_id, count, people, matches
+               in db.session.execute(
+                   sa.select(exchange_cities.c.city_id, sa.func.count(),
+                             sa.func.sum(held.c.kawasaki_participants + held.c.partner_participants),
+                             sa.func.sum(held.c.matches))
+                   .join(held, held.c.id == exchange_cities.c.exchange_id)
+                   .group_by(exchange_cities.c.city_id).order_by(sa.func.count().desc(), exchange_cities.c.city_id))]
+    return int(row[0]), int(row[1]), period.series(row[2:]), by_city
+
+
+def _first_acceptances():
+    return (sa.select(StageChange.application_id, sa.func.min(StageChange.created_at).label("at"))
+            .where(StageChange.to_stage == Stage.ACCEPTED).group_by(StageChange.application_id).subquery())
+
+
+def _applications(period: Period) -> tuple[list[CountryRow], Monthly, Monthly]:
+    a = Application
+    received = dict(db.session.execute(
+        sa.select(a.country_code, sa.func.count()).where(a.fiscal_year == period.year, a.submitted_at.is_not(None))
+        .group_by(a.country_code)).all())
+    monthly_received = period.series(db.session.execute(
+        sa.select(*period.by_month(a.submitted_at, timestamps=True))
+        .where(a.fiscal_year == period.year, a.submitted_at.is_not(None))).one())
+    accepted_at = _first_acceptances()
+    accepted = dict(db.session.execute(
+        sa.select(a.country_code, sa.func.count()).join(accepted_at, accepted_at.c.application_id == a.id)
+        .where(period.within(accepted_at.c.at, timestamps=True)).group_by(a.country_code)).all())
+    monthly_accepted = period.series(db.session.execute(
+        sa.select(*period.by_month(accepted_at.c.at, timestamps=True))
+        .where(period.within(accepted_at.c.at, timestamps=True))).one())
+    rows = [CountryRow(code, int(received.get(code, 0)), int(accepted.get(code, 0)))
+            for code in set(received) | set(accepted)]
+    rows.sort(key=lambda row: (-row.received, -row.accepted, row.country_code or ""))
+    return rows, monthly_received, monthly_accepted
+
+
+def funnel(application_filter) -> list[tuple[Stage, int]]:
+    """How many of the applications reached each stage of ``FUNNEL``, from their stage changes."""
+    reached = dict(db.session.execute(
+        sa.select(StageChange.to_stage, sa.func.count(sa.distinct(StageChange.application_id)))
+        .join(Application, Application.id == StageChange.application_id)
+        .where(application_filter, StageChange.to_stage.in_(FUNNEL)).group_by(StageChange.to_stage)).all())
+    return [(stage, int(reached.get(stage, 0))) for stage in FUNNEL]
+
+
+def _resolved_in(period: Period):
+    r = SupportRequest
+    return sa.and_(period.within(r.resolved_at, timestamps=True), r.is_split.is_(False))
+
+
+def _support(period: Period) -> tuple[list[SupportRow], Monthly]:
+    """Per organization: the requests resolved in the year (and in each month), and those filed in it by status.
+    Two aggregate queries; the monthly totals add up the organizations' few aggregated rows."""
+    r = SupportRequest
+    rows, months = {}, [0] * 12
+    for org, resolved, in_time, rating_sum, ratings, seconds, *monthly in db.session.execute(
+            sa.select(r.organization_id, sa.func.count(), sa.func.count().filter(r.resolved_in_time.is_(True)),
+                      sa.func.sum(r.rating), sa.func.count(r.rating), sa.func.avg(r.resolution_business_s),
+                      *period.by_month(r.resolved_at, timestamps=True))
+            .where(_resolved_in(period)).group_by(r.organization_id)):
+        rows[org] = SupportRow(org, int(resolved), int(in_time), int(rating_sum or 0), int(ratings),
+                               None if seconds is None else float(seconds))
+        months = [total + int(count or 0) for total, count in zip(months, monthly)]
+    for org, status, count in db.session.execute(
+            sa.select(r.organization_id, r.status, sa.func.count())
+            .where(r.fiscal_year == period.year, r.is_split.is_(False)).group_by(r.organization_id, r.status)):
+        row = rows.setdefault(org, SupportRow(org, 0, 0, 0, 0, None))
+        row.by_status[RequestStatus(status)] = int(count)
+    return sorted(rows.values(), key=lambda row: row.organization_id), period.series(months)
+
+
+def _occupancy(period: Period) -> tuple[float | None, list[float | None]]:
+    """Leased space-days over available space-days, for the year so far and for each month so far."""
+    last_counted = min(period.last_day, period.today)
+    spaces = db.session.scalar(sa.select(sa.func.count(Space.id)).where(Space.is_active.is_(True)))
+    if not spaces or last_counted < period.first_day:
+        return None, [None] * 12
+    leased = (sa.select(Lease.starts_on, Lease.ends_on).join(Space, Space.id == Lease.space_id)
+              .where(Space.is_active.is_(True), Lease.starts_on <= last_counted, Lease.ends_on >= period.first_day)
+              .subquery())
+    months = [(start, min(end - timedelta(days=1), last_counted)) for start, end in pairwise(period.months)]
+    row = db.session.execute(sa.select(
+        sa.func.sum(overlap_days(leased.c.starts_on, leased.c.ends_on, period.first_day, last_counted)),
+        *[sa.func.sum(overlap_days(leased.c.starts_on, leased.c.ends_on, start, end)) if start <= end
+          else sa.null() for start, end in months])).one()
+    year_days = (last_counted - period.first_day).days + 1
+    by_month = [None if start > end else (row[index + 1] or 0) / (spaces * ((end - start).days + 1))
+                for index, (start, end) in enumerate(months)]
+    return (row[0] or 0) / (spaces * year_days), by_month
+
+
+def programme(year: int, today: date) -> Programme:
+    """Every metric of the fiscal year and the series behind the dashboard's charts."""
+    period = Period.of(year, today)
+    new_ventures, ventures_monthly = _ventures(period)
+    incorporated, business_manager, home_expansion, incorporated_monthly, manager_monthly = _milestones(period)
+    researchers, researchers_monthly = _researchers(period)
+    exchanges, matches, exchanges_monthly, by_city = _exchanges(period)
+    by_country, received_monthly, accepted_monthly = _applications(period)
+    support, support_monthly = _support(period)
+    occupancy, occupancy_by_month = _occupancy(period)
+    resolved = sum(row.resolved for row in support)  # a handful of per-organization totals, already aggregated
+    in_time = sum(row.in_time for row in support)
+    ratings = sum(row.ratings for row in support)
+    values = {
+        "new_ventures": new_ventures, "incorporated": incorporated, "business_manager": business_manager,
+        "researchers": researchers, "exchanges": exchanges, "business_matches": matches,
+        "applications_received": sum(row.received for row in by_country),
+        "applications_accepted": sum(row.accepted for row in by_country),
+        "support_resolved": resolved,
+        "support_in_time": in_time / resolved * 100 if resolved else None,
+        "satisfaction": sum(row.rating_sum for row in support) / ratings if ratings else None,
+        "occupancy": None if occupancy is None else occupancy * 100,
+        "home_expansion": home_expansion,
+    }
+    monthly = {"applications_received": received_monthly, "applications_accepted": accepted_monthly,
+               "new_ventures": ventures_monthly, "incorporated": incorporated_monthly,
+               "business_manager": manager_monthly, "researchers": researchers_monthly,
+               "exchanges": exchanges_monthly}
+    return Programme(period, values, monthly, occupancy_by_month, by_country,
+                     funnel(sa.and_(Application.fiscal_year == year, Application.submitted_at.is_not(None))),
+                     support, support_monthly, by_city)
+
+
+# --- a partner organization's own figures ----------------------------------------------------------------------
+
+@dataclass
+class OrganizationFigures:
+    period: Period
+    by_status: dict[RequestStatus, int]
+    first_response_s: float | None
+    resolved: int
+    in_time: int
+    resolution_s: float | None
+    ratings: list[int]  # how many of each rating, 1 to 5
+    filed_monthly: Monthly
+    resolved_monthly: Monthly
+    by_category: list[tuple[int, int]]  # (category id, requests filed), most first
+
+    @property
+    def filed(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def open(self) -> int:
+        return sum(count for status, count in self.by_status.items()
+                   if status not in (RequestStatus.RESOLVED, RequestStatus.CLOSED))
+
+    @property
+    def in_time_share(self) -> float | None:
+        return self.in_time / self.resolved if self.resolved else None
+
+    @property
+    def rating_count(self) -> int:
+        return sum(self.ratings)
+
+    @property
+    def rating(self) -> float | None:
+        count = self.rating_count
+        return sum(score * n for score, n in enumerate(self.ratings, start=1)) / count if count else None
+
+
+def organization(year: int, organization_id: int, today: date) -> OrganizationFigures:
+    """The requests routed to one organization: those filed in the year as they stand, and those resolved in it."""
+    period = Period.of(year, today)
+    r = SupportRequest
+    filed = sa.and_(r.organization_id == organization_id, r.fiscal_year == year, r.is_split.is_(False))
+    row = db.session.execute(sa.select(sa.func.avg(r.first_response_business_s),
+                                       *period.by_month(r.created_at, timestamps=True)).where(filed)).one()
+    first_response_s = None if row[0] is None else float(row[0])
+    filed_monthly = period.series(row[1:])
+    by_status = {RequestStatus(status): int(count) for status, count in db.session.execute(
+        sa.select(r.status, sa.func.count()).where(filed).group_by(r.status))}
+    resolved_here = sa.and_(r.organization_id == organization_id, _resolved_in(period))
+    row = db.session.execute(sa.select(
+        sa.func.count(), sa.func.count().filter(r.resolved_in_time.is_(True)), sa.func.avg(r.resolution_business_s),
+        *[sa.func.count().filter(r.rating == score) for score in range(1, 6)],
+        *period.by_month(r.resolved_at, timestamps=True)).where(resolved_here)).one()
+    by_category = [(category, int(count)) for category, count in db.session.execute(
+        sa.select(r.category_id, sa.func.count()).where(filed).group_by(r.category_id)
+        .order_by(sa.func.count().desc(), r.category_id))]
+    return OrganizationFigures(period, by_status, first_response_s, int(row[0]), int(row[1]),
+                               None if row[2] is None else float(row[2]), _ints(row[3:8]), filed_monthly,
+                               period.series(row[8:20]), by_category)
+
+
+# --- a partner city's own figures ------------------------------------------------------------------------------
+
+@dataclass
+class CityFigures:
+    period: Period
+    exchanges: int
+    kawasaki_participants: int
+    partner_participants: int
+    outcomes: dict[OutcomeKind, int]
+    exchanges_monthly: Monthly
+    referred: int
+    referred_accepted: int
+    funnel: list[tuple[Stage, int]]
+    ventures: dict[VentureStatus, int]
+
+    @property
+    def business_matches(self) -> int:
+        return self.outcomes.get(OutcomeKind.BUSINESS_MATCH, 0)
+
+    @property
+    def memoranda(self) -> int:
+        return self.outcomes.get(OutcomeKind.MEMORANDUM, 0)
+
+    @property
+    def follow_ups(self) -> int:
+        return self.outcomes.get(OutcomeKind.FOLLOW_UP, 0)
+
+
+def city(year: int, city_id: int, country_code: str, staff: bool, today: date) -> CityFigures:
+    """One city's year. A liaison's figures count only what the liaison may see: shared, confirmed exchanges and
+    the ventures whose founders agreed to be listed; staff count every confirmed exchange."""
+    period = Period.of(year, today)
+    e = Exchange
+    of_city = e.id.in_(sa.select(exchange_cities.c.exchange_id).where(exchange_cities.c.city_id == city_id))
+    seen = _held(period) if staff else sa.and_(_held(period), e.visibility == Visibility.SHARED)
+    outcome = aliased(ExchangeOutcome)
+    outcome_counts = [
+        sa.select(sa.func.count(outcome.id)).where(outcome.exchange_id == e.id, outcome.kind == kind,
+                                                   outcome.status != OutcomeStatus.DROPPED).scalar_subquery()
+        for kind in OutcomeKind]
+    held = sa.select(e.id, e.starts_on, e.kawasaki_participants, e.partner_participants,
+                     *[count.label(kind.value) for count, kind in zip(outcome_counts, OutcomeKind)]).where(
+        seen, of_city).subquery()
+    row = db.session.execute(sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(held.c.kawasaki_participants), 0),
+        sa.func.coalesce(sa.func.sum(held.c.partner_participants), 0),
+        *[sa.func.coalesce(sa.func.sum(held.c[kind.value]), 0) for kind in OutcomeKind],
+        *period.by_month(held.c.starts_on))).one()
+    outcomes = dict(zip(OutcomeKind, _ints(row[3:6])))
+    referred_here = sa.and_(Application.referring_city_id == city_id, Application.fiscal_year == year,
+                            Application.submitted_at.is_not(None))
+    accepted_at = _first_acceptances()
+    referrals = db.session.execute(sa.select(
+        sa.func.count(Application.id),
+        sa.func.count(accepted_at.c.application_id))
+        .select_from(Application).outerjoin(accepted_at, accepted_at.c.application_id == Application.id)
+        .where(referred_here)).one()
+    ventures = {VentureStatus(status): int(count) for status, count in db.session.execute(
+        sa.select(Venture.status, sa.func.count()).where(Venture.country_code == country_code,
+                                                          Venture.is_listing_consented.is_(True))
+        .group_by(Venture.status))}
+    return CityFigures(period, int(row[0]), int(row[1]), int(row[2]), outcomes, period.series(row[6:18]),
+                       int(referrals[0]), int(referrals[1]), funnel(referred_here), ventures)
