@@ -6,7 +6,7 @@ import enum
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so that migrations can refer to them on every database.
@@ -87,3 +87,18 @@ def enum_type(enum_cls: type[enum.Enum], length: int = 40) -> sa.Enum:
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class StoredFileMixin:
+    """An uploaded file, stored under a name the server chose (see ``incubator.uploads``); the uploader's own file
+    name is only ever shown, never used as a path."""
+
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size_bytes: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @declared_attr
+    def uploaded_by_id(cls) -> Mapped[int]:
+        return mapped_column(sa.ForeignKey("users.id"))

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from incubator.auth.models import ResidenceStatus
-from incubator.db import LabelledEnum, TimestampMixin, enum_type, utcnow
+from incubator.db import LabelledEnum, StoredFileMixin, TimestampMixin, enum_type, utcnow
 from incubator.extensions import db
 from incubator.spaces.models import SpaceKind
 from incubator.ventures.models import Sector, VentureStage
@@ -141,7 +141,7 @@ class Founder(db.Model):
         return f"<Founder {self.id} application={self.application_id}>"
 
 
-class ApplicationDocument(db.Model):
+class ApplicationDocument(StoredFileMixin, db.Model):
     """An uploaded file, stored under a name the server chose; the applicant's file name is only shown."""
 
     __tablename__ = "application_documents"
@@ -149,12 +149,6 @@ class ApplicationDocument(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind, length=20))
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(100))
-    size_bytes: Mapped[int]
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="documents", lazy="raise")
 

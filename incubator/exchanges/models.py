@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from incubator.db import LabelledEnum, TimestampMixin, enum_type, utcnow
+from incubator.db import LabelledEnum, StoredFileMixin, TimestampMixin, enum_type, utcnow
 from incubator.extensions import db
 
 MAX_PARTICIPANTS = 100_000
@@ -144,17 +144,11 @@ class ExchangeOutcome(TimestampMixin, db.Model):
         return f"<ExchangeOutcome {self.kind.value} {self.status.value}>"
 
 
-class ExchangeDocument(db.Model):
+class ExchangeDocument(StoredFileMixin, db.Model):
     __tablename__ = "exchange_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exchange_id: Mapped[int] = mapped_column(sa.ForeignKey("exchanges.id", ondelete="CASCADE"), index=True)
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(100))
-    size_bytes: Mapped[int]
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:
         return f"<ExchangeDocument {self.id}>"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from incubator.db import LabelledEnum, TimestampMixin, enum_type, utcnow
+from incubator.db import LabelledEnum, StoredFileMixin, TimestampMixin, enum_type, utcnow
 from incubator.extensions import db
 
 
@@ -124,7 +124,7 @@ class SupportMessage(db.Model):
         return f"<SupportMessage {self.id} {'internal' if self.is_internal else 'public'}>"
 
 
-class SupportAttachment(db.Model):
+class SupportAttachment(StoredFileMixin, db.Model):
     """A file of a request, stored under a name the server chose. An attachment of an internal note is
     internal too."""
 
@@ -135,12 +135,6 @@ class SupportAttachment(db.Model):
     message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("support_messages.id", ondelete="CASCADE"),
                                                    index=True)
     is_internal: Mapped[bool] = mapped_column(default=False)
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(100))
-    size_bytes: Mapped[int]
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:
         return f"<SupportAttachment {self.id} request={self.request_id}>"
