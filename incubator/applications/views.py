@@ -11,7 +11,7 @@ from incubator.applications.models import Application, ApplicationDocument, Docu
 from incubator.auth.services import load_with_profile
 from incubator.extensions import db
 from incubator.i18n import country_choices
-from incubator.pagination import cursor_arg, page_by
+from incubator.pagination import sorted_page
 from incubator.permissions import (can_apply, can_edit_application, can_review_applications, can_use_applications,
                                    can_view_application, requires)
 from incubator.ventures.models import Sector
@@ -211,8 +211,7 @@ def queue():
         stage=request.args.get("stage", ""), country=request.args.get("country", "").strip(),
         sector=request.args.get("sector", ""), query=request.args.get("q", "").strip()[:100],
         fiscal_year=request.args.get("fy", type=int), sort=request.args.get("sort", "newest"))
-    column, descending = services.SORTS.get(filters.sort, services.SORTS["newest"])
-    page = page_by(services.queue_statement(filters), column, Application.id, 50, cursor_arg(), descending)
+    page = sorted_page(services.queue_statement(filters), services.SORTS, filters.sort, Application.id, size=50)
     return render_template("applications/queue.html", page=page, filters=filters, stages=Stage, sectors=Sector,
                            countries=country_choices(), fiscal_years=services.fiscal_years(),
                            counts=services.stage_counts(), sorts=services.SORTS)

@@ -13,7 +13,7 @@ from incubator.extensions import db
 from incubator.i18n import country_name
 from incubator.dates import today_in_tokyo
 from incubator.exports import Column, export
-from incubator.pagination import cursor_arg, page_by, sorted_all, sorted_page
+from incubator.pagination import sorted_all, sorted_page
 from incubator.permissions import (can_edit_researcher_case, can_file_researcher_case, can_manage_researcher_cases,
                                    can_use_researcher_cases, can_view_researcher_case, requires)
 from incubator.researchers import bp, services
@@ -106,8 +106,8 @@ def _render_detail(case: ResearcherCase, status_form: StatusForm | None = None, 
 @requires(can_manage_researcher_cases)
 def cases():
     filters = _case_filters()
-    column, descending = services.SORTS.get(filters.sort, services.SORTS["newest"])
-    page = page_by(services.list_statement(filters), column, ResearcherCase.id, PAGE_SIZE, cursor_arg(), descending)
+    page = sorted_page(services.list_statement(filters), services.SORTS, filters.sort, ResearcherCase.id,
+                       size=PAGE_SIZE)
     countries = sorted(((code, country_name(code)) for code in services.home_countries()), key=lambda c: c[1])
     return render_template("researchers/cases.html", page=page, filters=filters, statuses=CaseStatus,
                            fields=ResearchField, countries=countries, counts=services.status_counts())
