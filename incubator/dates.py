@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -22,10 +22,6 @@ def fiscal_year(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def fiscal_year_start(year: int) -> date:
-    return date(year, 4, 1)
-
-
 def fiscal_months(year: int) -> list[date]:
     """The first days of the fiscal year's twelve months, April to March, and of the month after (13 days)."""
     return [date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1) for month in range(4, 17)]
@@ -36,6 +32,4 @@ def start_of_day(day: date) -> datetime:
 
     Timestamps are stored in UTC, so a fiscal year that begins on 1 April in Tokyo begins at 15:00 UTC on 31 March.
     """
-    from datetime import time, timezone
-
     return datetime.combine(day, time.min, ZoneInfo(current_app.config["TIMEZONE"])).astimezone(timezone.utc)

@@ -85,6 +85,11 @@ def format_number(value: int | float | Decimal | None, fmt: str | None = None) -
     return "" if value is None else format_decimal(value, format=fmt)
 
 
+def format_share(value: float | None, fmt: str = "0.0") -> str:
+    """A share from 0 to 1 as a percentage: 0.771 -> 77.1%; — when there is none."""
+    return "—" if value is None else f"{format_decimal(value * 100, format=fmt)}%"
+
+
 def format_day(value: date | None, fmt: str = "medium") -> str:
     return "" if value is None else format_date(value, fmt)
 
@@ -104,6 +109,7 @@ def format_moment(value: datetime | None, fmt: str = "medium") -> str:
 def register_template_helpers(app) -> None:
     app.add_template_filter(format_yen, "yen")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_share, "share")
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_moment, "moment")
     app.add_template_filter(format_month, "month")

@@ -26,20 +26,19 @@ STYLE = Style(
     font_family='"Noto Sans CJK JP", "Noto Sans JP", "Noto Sans", "Hiragino Sans", "Yu Gothic", sans-serif',
     label_font_size=13, major_label_font_size=13, legend_font_size=13, value_font_size=12, tooltip_font_size=12,
 )
-KINDS = {"bar": pygal.Bar, "line": pygal.Line, "hbar": pygal.HorizontalBar, "stacked": pygal.StackedBar,
-         "hstacked": pygal.HorizontalStackedBar}
+KINDS = {"bar": pygal.Bar, "line": pygal.Line, "hbar": pygal.HorizontalBar, "hstacked": pygal.HorizontalStackedBar}
 HORIZONTAL = ("hbar", "hstacked")
 LABEL_SIZE = 13
 
 
-def text_width(text: str, size: int = LABEL_SIZE) -> float:
+def text_width(text: str) -> float:
     """About how wide a label is drawn: Chinese, Japanese and Korean characters take a full em, others about 0.6.
     pygal counts every character as 0.6 em, which cuts CJK labels short, so we add the difference as margin."""
-    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.6 * size for ch in text)
+    return sum(LABEL_SIZE if unicodedata.east_asian_width(ch) in "WF" else 0.6 * LABEL_SIZE for ch in text)
 
 
-def pygal_width(text: str, size: int = LABEL_SIZE) -> float:
-    return len(text) * 0.6 * size
+def pygal_width(text: str) -> float:
+    return len(text) * 0.6 * LABEL_SIZE
 
 
 def ticks(highest: float) -> list[int]:
@@ -78,10 +77,6 @@ class Chart:
         text = format_number(value, "#,##0.0" if self.decimals else "#,##0")
         return f"{text}%" if self.percent else text
 
-    @property
-    def is_empty(self) -> bool:
-        return not any(value for series in self.series for value in series.values)
-
     def rows(self) -> list[list[str]]:
         """The chart's figures as table rows: a label, then one formatted value per series."""
         return [[label, *(self.number(series.values[index]) for series in self.series)]
@@ -92,11 +87,11 @@ class Chart:
         """(colour, series name) pairs for the legend the page draws under the chart."""
         return [(COLORS[index % len(COLORS)], series.name) for index, series in enumerate(self.series)]
 
-    def svg(self, width: int | None = None, height: int | None = None) -> Markup:
+    def svg(self, width: int | None = None) -> Markup:
         horizontal = self.kind in HORIZONTAL
         width = width or (540 if self.half else 800)
         # Horizontal bars: as tall as their number asks, so that a short list does not draw fat bars.
-        height = height or (max(150, 70 + 34 * len(self.labels)) if horizontal else 340)
+        height = max(150, 70 + 34 * len(self.labels)) if horizontal else 340
         labels, series = list(self.labels), [Series(s.name, list(s.values)) for s in self.series]
         if horizontal:  # pygal draws the first bar at the bottom; people read from the top
             labels.reverse()
@@ -116,7 +111,7 @@ class Chart:
             config["range"] = (0, 100)
             config["y_labels"] = [0, 20, 40, 60, 80, 100]
         else:
-            if self.kind in ("stacked", "hstacked"):
+            if self.kind == "hstacked":
                 highest = max((sum(v or 0 for v in column) for column in zip(*(s.values for s in series))), default=0)
             else:
                 highest = max((v or 0 for s in series for v in s.values), default=0)

@@ -200,23 +200,27 @@ def _first_acceptances():
             .where(StageChange.to_stage == Stage.ACCEPTED).group_by(StageChange.application_id).subquery())
 
 
+def _per_country(stmt: sa.Select, moment, period: Period) -> tuple[dict[str | None, int], Monthly]:
+    """How many rows per country, and per month all countries together (a handful of aggregated rows)."""
+    by_country, months = {}, [0] * 12
+    for country, count, *monthly in db.session.execute(
+            stmt.add_columns(sa.func.count(), *period.by_month(moment, timestamps=True))
+            .group_by(Application.country_code)):
+        by_country[country] = int(count)
+        months = [total + int(value or 0) for total, value in zip(months, monthly)]
+    return by_country, period.series(months)
+
+
 def _applications(period: Period) -> tuple[list[CountryRow], Monthly, Monthly]:
     a = Application
-    received = dict(db.session.execute(
-        sa.select(a.country_code, sa.func.count()).where(a.fiscal_year == period.year, a.submitted_at.is_not(None))
-        .group_by(a.country_code)).all())
-    monthly_received = period.series(db.session.execute(
-        sa.select(*period.by_month(a.submitted_at, timestamps=True))
-        .where(a.fiscal_year == period.year, a.submitted_at.is_not(None))).one())
+    received, monthly_received = _per_country(
+        sa.select(a.country_code).where(a.fiscal_year == period.year, a.submitted_at.is_not(None)),
+        a.submitted_at, period)
     accepted_at = _first_acceptances()
-    accepted = dict(db.session.execute(
-        sa.select(a.country_code, sa.func.count()).join(accepted_at, accepted_at.c.application_id == a.id)
-        .where(period.within(accepted_at.c.at, timestamps=True)).group_by(a.country_code)).all())
-    monthly_accepted = period.series(db.session.execute(
-        sa.select(*period.by_month(accepted_at.c.at, timestamps=True))
-        .where(period.within(accepted_at.c.at, timestamps=True))).one())
-    rows = [CountryRow(code, int(received.get(code, 0)), int(accepted.get(code, 0)))
-            for code in set(received) | set(accepted)]
+    accepted, monthly_accepted = _per_country(
+        sa.select(a.country_code).join(accepted_at, accepted_at.c.application_id == a.id)
+        .where(period.within(accepted_at.c.at, timestamps=True)), accepted_at.c.at, period)
+    rows = [CountryRow(code, received.get(code, 0), accepted.get(code, 0)) for code in set(received) | set(accepted)]
     rows.sort(key=lambda row: (-row.received, -row.accepted, row.country_code or ""))
     return rows, monthly_received, monthly_accepted
 

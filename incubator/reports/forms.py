@@ -14,6 +14,9 @@ from incubator.i18n import format_number
 from incubator.reports.metrics import METRICS, Metric, Unit
 
 
+MAX_COUNT = 1_000_000  # a count target above this is a typing mistake
+
+
 def _example() -> dict[str, str]:
     return {"whole": format_number(12), "decimal": format_number(Decimal("85.5"), "0.0")}
 
@@ -41,7 +44,7 @@ def parse_target(text: str | None, metric: Metric, locale=None) -> Decimal | Non
         raise ValueError(_l("Give a percentage from 0 to 100."))
     if metric.unit is Unit.RATING and not (1 <= value <= 5):
         raise ValueError(_l("Give an average rating from 1 to 5."))
-    if metric.unit is Unit.COUNT and value > metric.highest:
+    if metric.unit is Unit.COUNT and value > MAX_COUNT:
         raise ValueError(_l("That is more than a million: please check the figure."))
     if value != round(value, metric.places):
         raise ValueError(_l("Use at most one decimal place."))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+
+from incubator.i18n import format_number
 
 
 class Unit(enum.Enum):
@@ -27,17 +28,17 @@ class Metric:
     unit: Unit = Unit.COUNT
 
     @property
-    def lowest(self) -> Decimal:
-        return Decimal(1) if self.unit is Unit.RATING else Decimal(0)
-
-    @property
-    def highest(self) -> Decimal:
-        return {Unit.COUNT: Decimal(1_000_000), Unit.PERCENT: Decimal(100), Unit.RATING: Decimal(5)}[self.unit]
-
-    @property
     def places(self) -> int:
         """Decimal places a target may have: whole numbers for counts, one place for shares and ratings."""
         return 0 if self.unit is Unit.COUNT else 1
+
+    def format(self, value) -> str:
+        """An actual figure or a target as the reader writes it: 1,200 · 85.5% · 4.2 · — when there is none."""
+        if value is None:
+            return "—"
+        if self.unit is Unit.PERCENT:
+            return f"{format_number(value, '0.0')}%"
+        return format_number(value, "0.0" if self.unit is Unit.RATING else "#,##0")
 
 
 METRICS: tuple[Metric, ...] = (

@@ -8,11 +8,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from incubator.exchanges.models import OutcomeKind
 from incubator.exports import Column, ColumnSheet
 from incubator.i18n import country_name
 from incubator.reports.charts import Chart, Series
 from incubator.reports.figures import CityFigures, OrganizationFigures, Programme
-from incubator.reports.metrics import Unit
 from incubator.reports.services import Score
 from incubator.support.models import RequestStatus
 
@@ -93,20 +93,6 @@ def programme_charts(figures: Programme, organizations: dict[int, str], cities: 
     return charts
 
 
-
-
-def format_metric(score: Score, value) -> str:
-    from incubator.i18n import format_number
-
-    if value is None:
-        return "—"
-    if score.metric.unit is Unit.PERCENT:
-        return f"{format_number(value, '0.0')}%"
-    if score.metric.unit is Unit.RATING:
-        return format_number(value, "0.0")
-    return format_number(value, "#,##0")
-
-
 SCORE_COLUMNS = [
     Column(_l("Metric"), lambda s: s.metric.label, 40),
     Column(_l("Actual"), lambda s: None if s.actual is None else round(float(s.actual), 1), 12),
@@ -114,6 +100,9 @@ SCORE_COLUMNS = [
     Column(_l("Progress (%)"), lambda s: None if s.progress is None else round(s.progress * 100, 1), 12),
     Column(_l("Definition"), lambda s: s.metric.definition, 80),
 ]
+
+
+SUMMARY_COLUMNS = [Column(_l("Figure"), lambda row: row[0], 40), Column(_l("Value"), lambda row: row[1], 14)]
 
 
 def chart_sheet(chart: Chart, first_header) -> ColumnSheet:
@@ -194,8 +183,7 @@ def organization_sheets(figures: OrganizationFigures, charts: dict[str, Chart]) 
         (_("Average satisfaction"), None if figures.rating is None else round(figures.rating, 2)),
         (_("Ratings"), figures.rating_count),
     ]
-    pairs = [Column(_l("Figure"), lambda row: row[0], 40), Column(_l("Value"), lambda row: row[1], 14)]
-    return [ColumnSheet(_("Summary"), pairs, summary),
+    return [ColumnSheet(_("Summary"), SUMMARY_COLUMNS, summary),
             chart_sheet(charts["monthly"], _("Month")),
             chart_sheet(charts["status"], _("Status")),
             chart_sheet(charts["ratings"], _("Rating")),
@@ -220,8 +208,6 @@ def city_charts(figures: CityFigures) -> dict[str, Chart]:
 
 
 def city_sheets(figures: CityFigures, charts: dict[str, Chart]) -> list[ColumnSheet]:
-    from incubator.exchanges.models import OutcomeKind
-
     summary = [
         (_("Exchanges held"), figures.exchanges),
         (_("Participants from Kawasaki"), figures.kawasaki_participants),
@@ -230,7 +216,6 @@ def city_sheets(figures: CityFigures, charts: dict[str, Chart]) -> list[ColumnSh
         (_("Entrepreneurs referred"), figures.referred),
         (_("Referred entrepreneurs accepted"), figures.referred_accepted),
     ]
-    pairs = [Column(_l("Figure"), lambda row: row[0], 40), Column(_l("Value"), lambda row: row[1], 14)]
-    return [ColumnSheet(_("Summary"), pairs, summary),
+    return [ColumnSheet(_("Summary"), SUMMARY_COLUMNS, summary),
             chart_sheet(charts["monthly"], _("Month")),
             chart_sheet(charts["funnel"], _("Stage"))]

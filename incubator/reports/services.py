@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from incubator.audit.services import record
 from incubator.auth.models import User
 from incubator.cities.models import PartnerCity
-from incubator.dates import fiscal_year, fiscal_year_start
+from incubator.dates import fiscal_months, fiscal_year
 from incubator.extensions import db
 from incubator.organizations.models import Organization
 from incubator.reports.metrics import BY_CODE, METRICS, Metric
@@ -33,7 +33,8 @@ def year_choices(today: date, chosen: int) -> list[int]:
 
 def share_of_year_gone(year: int, today: date) -> float | None:
     """How much of the fiscal year has passed: 0 before it starts, 1 after it ends."""
-    start, end = fiscal_year_start(year), fiscal_year_start(year + 1)
+    months = fiscal_months(year)
+    start, end = months[0], months[-1]
     if today < start:
         return 0.0
     return min(1.0, ((today - start).days + 1) / (end - start).days)

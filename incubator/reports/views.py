@@ -47,7 +47,7 @@ def _programme(year: int) -> dict:
     scores = services.scorecard(data.values, services.targets_for(year))
     return {"year": year, "figures": data, "scores": scores, "organizations": organizations, "cities": cities,
             "charts": pages.programme_charts(data, organizations, cities),
-            "year_gone": services.share_of_year_gone(year, today), "format_metric": pages.format_metric}
+            "year_gone": services.share_of_year_gone(year, today)}
 
 
 @bp.route("/")
@@ -147,9 +147,11 @@ def city_export(city_id: int, fmt: str):
 @requires(can_set_targets)
 def targets():
     year = _year()
-    saved = services.targets_for(year)
-    form = TargetsForm() if request.method == "POST" else TargetsForm(
-        formdata=None, data={f"target_{m.code}": format_target(saved.get(m.code)) for m in METRICS})
+    if request.method == "POST":
+        form = TargetsForm()
+    else:
+        saved = services.targets_for(year)
+        form = TargetsForm(formdata=None, data={f"target_{m.code}": format_target(saved.get(m.code)) for m in METRICS})
     if form.validate_on_submit():
         changed = services.save_targets(year, current_user, submitted_targets(form))
         db.session.commit()

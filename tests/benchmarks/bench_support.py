@@ -17,6 +17,9 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
+from incubator.business_days import TOKYO
+from incubator.dates import fiscal_year
+from incubator.support.references import format_reference
 from tests.benchmarks.common import analyze, bench_app, report, signed_in
 
 COLUMNS = ("reference", "fiscal_year", "sequence", "requester_id", "contact_name", "contact_email", "filed_by_id",
@@ -36,13 +39,13 @@ def rows(total: int, requester_id: int, agents: dict[int, list[int]], categories
     for n in range(total):
         age = timedelta(seconds=(total - n) * (5 * 365 * 86400 // total))
         created = now - age
-        year = created.year if created.month >= 4 else created.year - 1
+        year = fiscal_year(created.astimezone(TOKYO).date())
         counters[year] = counters.get(year, 0) + 1
         organization = organizations[n % len(organizations)]
         open_ = n >= total * 0.9
         status = rng.choice(("new", "assigned", "in_progress", "waiting")) if open_ else "closed"
         resolution_due = created + timedelta(days=14)
-        yield (f"SR-{year}-{counters[year]:06d}", year, counters[year], requester_id, "", "", requester_id,
+        yield (format_reference(year, counters[year]), year, counters[year], requester_id, "", "", requester_id,
                rng.choice(categories[organization]), organization,
                rng.choice(agents[organization]) if status != "new" else None, f"Request {n} about a bank account",
                "Benchmark request.", "en", rng.choice(LOCALES), created, status, open_, 1,
