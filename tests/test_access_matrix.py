@@ -129,7 +129,6 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("support.split", "POST"): SUPPORT_FORM_POST,
     ("support.queue", "GET"): SUPPORT_PAGE,
     ("support.export_queue", "GET"): SUPPORT_PAGE,
-    ("support.figures", "GET"): SUPPORT_PAGE,
     ("support.categories", "GET"): ADMIN_ONLY,
     ("support.new_category", "GET"): ADMIN_ONLY,
     ("support.new_category", "POST"): ADMIN_FORM_POST,

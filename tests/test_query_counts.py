@@ -283,7 +283,6 @@ def add_support_requests(number: int, requester, agent) -> None:
     ("agent", "/support/queue"),
     ("agent", "/support/queue?status=&assignee=me&sort=due&language=en&overdue=1"),
     ("staff", "/support/queue?organization=1&sort=oldest&q=register"),
-    ("staff", "/support/figures"),
     ("applicant", "/support/"),
     ("agent", "/dashboard"),
     ("applicant", "/dashboard"),

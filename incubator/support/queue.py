@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from incubator.auth.models import User
-from incubator.extensions import db
 from incubator.i18n import LOCALES
 from incubator.permissions import is_staff
 from incubator.support.models import RequestStatus, SupportCategory, SupportRequest
@@ -72,39 +71,3 @@ def statement(user: User, filters: QueueFilters, now: datetime) -> sa.Select:
         else:
             stmt = stmt.where(sa.func.lower(SupportRequest.title).like(f"%{query.lower()}%"))
     return stmt
-
-
-@dataclass
-class OrganizationFigures:
-    organization_id: int
-    requests: int
-    resolved: int
-    in_time: int
-    first_response_s: float | None
-    resolution_s: float | None
-    rating: float | None
-    ratings: int
-
-    @property
-    def in_time_share(self) -> float | None:
-        return self.in_time / self.resolved if self.resolved else None
-
-
-def figures(fiscal_year: int, organization_id: int | None = None) -> list[OrganizationFigures]:
-    """Each organization's requests filed in a fiscal year: how many, resolved, resolved in time, the average
-    business seconds to the first response and to resolution, and the average satisfaction. One aggregate query."""
-    r = SupportRequest
-    stmt = (sa.select(r.organization_id, sa.func.count(r.id), sa.func.count(r.resolved_at),
-                      sa.func.count(r.id).filter(r.resolved_in_time.is_(True)),
-                      sa.func.avg(r.first_response_business_s), sa.func.avg(r.resolution_business_s),
-                      sa.func.avg(r.rating), sa.func.count(r.rating))
-            .where(r.fiscal_year == fiscal_year).group_by(r.organization_id).order_by(r.organization_id))
-    if organization_id is not None:
-        stmt = stmt.where(r.organization_id == organization_id)
-    return [OrganizationFigures(org, requests, resolved, in_time, _float(first), _float(resolution), _float(rating),
-                                ratings)
-            for org, requests, resolved, in_time, first, resolution, rating, ratings in db.session.execute(stmt)]
-
-
-def _float(value) -> float | None:
-    return None if value is None else float(value)

@@ -188,7 +188,7 @@ def change_status(request: SupportRequest, by: User, to: RequestStatus, expected
     if to not in TRANSITIONS[request.status]:
         raise NotAllowed(_l("A request cannot go from “%(current)s” to “%(target)s”.", current=request.status.label,
                             target=to.label))
-    if parts_of(request) and to is S.RESOLVED:
+    if request.is_split and to is S.RESOLVED:
         raise NotAllowed(_l("This request has been split: it is resolved when all its parts are."))
     _set_status(request, by, to, utcnow(), reason.strip())
     _save(request)
@@ -256,7 +256,7 @@ def split(request: SupportRequest, by: User, organizations: list[Organization], 
     _check_version(request, expected_version)
     if request.parent_id is not None:
         raise NotAllowed(_l("A part of a split request cannot be split again."))
-    if parts_of(request):
+    if request.is_split:
         raise NotAllowed(_l("This request has already been split."))
     if not request.is_open:
         raise NotAllowed(_l("Only an open request can be split."))

@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from incubator.audit.services import record
 from incubator.auth.models import User
-from incubator.dates import fiscal_year, today_in_tokyo
 from incubator.db import utcnow
 from incubator.exports import Column, export
 from incubator.extensions import db
@@ -127,7 +126,7 @@ def render_detail(item: SupportRequest, *, reply_form=None, status_form=None, as
                   split_form=None, rating_form=None, status: int = 200):
     handler = can_handle_support_request(current_user, item)
     now = utcnow()
-    parts = services.parts_of(item)
+    parts = services.parts_of(item) if item.is_split else []
     context = dict(item=item, handler=handler, now=now, parts=parts, files_help=_files_help(),
                    written_name=WRITTEN_LANGUAGES.get(item.written_locale, item.written_locale),
                    messages=services.messages(item, internal=handler),
@@ -356,14 +355,3 @@ def export_queue(fmt: str):
     stmt = sorted_all(queues.statement(current_user, filters, utcnow()), queues.SORTS, filters.sort,
                       SupportRequest.id)
     return export(fmt, "support-requests", _("Support requests"), QUEUE_COLUMNS, stmt)
-
-
-@bp.route("/figures")
-@requires(can_work_support_queue)
-def figures():
-    year = request.args.get("fy", type=int) or fiscal_year(today_in_tokyo())
-    organization_id = None if is_staff(current_user) else current_user.organization_id
-    names = {o.id: o.name for o in catalog.organizations()}
-    return render_template("support/figures.html", year=year, rows=queues.figures(year, organization_id),
-                           names=names)
-

@@ -138,7 +138,6 @@ def main() -> None:
             ("staff", "all, oldest first", "/support/queue?status=&sort=oldest", True),
             ("staff", "due soonest, all orgs", "/support/queue?sort=due", True),
             ("staff", "reference search", "/support/queue?status=&q=SR-2024-000500", True),
-            ("staff", "figures of the year", "/support/figures", False),
         ], args.deep, label_width=26)
         db.engine.dispose()
 

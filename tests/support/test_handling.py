@@ -261,8 +261,9 @@ def test_the_requester_rates_a_resolved_request_once(client, users, login, sme_r
     assert again.status_code == 409
     assert (reload(sme_request).rating, reload(sme_request).rating_comment) == (4, "Quick and kind.")
     login(users["agent"])
-    assert "Quick and kind." not in text(client.get("/support/figures"))  # figures, not comments
-    assert "4.0" in text(client.get("/support/figures"))
+    figures = f"/reports/organizations/{users['agent'].organization_id}"
+    assert "Quick and kind." not in text(client.get(figures))  # figures, not comments
+    assert "4.0" in text(client.get(figures))
 
 
 def test_breaches_are_escalated_to_the_organizations_lead_once(app, users, sme_request):
