@@ -1,4 +1,4 @@
-"""Keyset pagination: deep pages cost the same as the first, and no COUNT(*) is needed."""
+"""Keyset pagination (deep pages cost the same as the first, no COUNT(*)), and the query arguments lists read."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import request
+from flask import abort, request
+from flask_babel import gettext as _
 
+from incubator.dates import fiscal_year, today_in_tokyo
 from incubator.extensions import db
 
 
@@ -105,3 +107,17 @@ def date_arg(name: str) -> date | None:
         return date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+
+
+FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2000, 2100  # the fiscal years a page may be asked for
+
+
+def fiscal_year_arg() -> int:
+    """The fiscal year asked for with ``?fy=2026``, this one when none is; anything else is refused (400)."""
+    value = request.args.get("fy", "")
+    if not value:
+        return fiscal_year(today_in_tokyo())
+    if not value.isdigit() or not FIRST_FISCAL_YEAR <= int(value) <= LAST_FISCAL_YEAR:
+        abort(400, description=_("Choose a fiscal year between %(first)s and %(last)s.",
+                                 first=FIRST_FISCAL_YEAR, last=LAST_FISCAL_YEAR))
+    return int(value)

@@ -21,6 +21,19 @@ class Katakana:
             raise ValidationError(self.message)
 
 
+class Code:
+    """A reference-data code: lower-case letters, digits and underscores, starting with a letter. It never changes,
+    so the description says so."""
+
+    message = _l("Use lower-case letters, digits and underscores, starting with a letter.")
+    description = _l("Lower-case letters, digits and underscores; it never changes.")
+    _pattern = re.compile(r"^[a-z][a-z0-9_]*$")
+
+    def __call__(self, form, field) -> None:
+        if field.data and not self._pattern.match(field.data):
+            raise ValidationError(self.message)
+
+
 class NotInFuture:
     message = _l("This date cannot be in the future.")
 

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
 from incubator.auth.forms import LOCALE_CHOICES, email_field, password_field
 from incubator.auth.models import Role
 from incubator.cities.models import CityRelationship, CityStatus
-from incubator.i18n import country_choices
 from incubator.forms import Form, options
-from incubator.i18n import LOCALES
+from incubator.i18n import LOCALES, country_choices
+from incubator.validators import Code
 
 
 class AccountForm(Form):
@@ -63,14 +63,7 @@ class CityForm(Form):
 
 
 class NewCityForm(CityForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
-                       description=_l("Lower-case letters, digits and underscores; it never changes."))
-
-    def validate_code(self, field) -> None:
-        import re
-
-        if field.data and not re.match(r"^[a-z][a-z0-9_]*$", field.data):
-            raise ValidationError(_l("Use lower-case letters, digits and underscores, starting with a letter."))
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20), Code()], description=Code.description)
 
 
 def with_locale_names(base: type[Form]) -> type[Form]:

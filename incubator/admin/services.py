@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from incubator.audit.services import record
 from incubator.cities.models import PartnerCity
 from incubator.extensions import db
-from incubator.organizations.models import Organization
-
-
-def organizations() -> list[Organization]:
-    return list(db.session.scalars(sa.select(Organization).order_by(Organization.id)))
-
-
-def partner_cities() -> list[PartnerCity]:
-    return list(db.session.scalars(sa.select(PartnerCity).order_by(PartnerCity.id)))
+from incubator.rules import NotAllowed
 
 
 def create_city(by, code: str, names: dict[str, str], **fields) -> PartnerCity:
-    from flask_babel import lazy_gettext as _l
-
-    from incubator.rules import NotAllowed
-
     if db.session.scalar(sa.select(PartnerCity.id).where(PartnerCity.code == code)) is not None:
         raise NotAllowed(_l("A partner city with this code already exists."))
     city = PartnerCity(code=code, names=dict(names), **fields)

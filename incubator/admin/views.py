@@ -13,9 +13,11 @@ from incubator.audit.models import AuditEntry
 from incubator.auth import services as accounts
 from incubator.auth.models import Profile, Role, User
 from incubator.cities.models import CityRelationship, CityStatus, PartnerCity
+from incubator.cities.services import partner_cities
 from incubator.rules import NotAllowed
 from incubator.extensions import db
 from incubator.organizations.models import Organization
+from incubator.organizations.services import organizations as all_organizations
 from incubator.pagination import after_arg, page_after_id
 from incubator.permissions import (can_manage_reference_data, can_manage_users, can_view_audit_log,
                                    can_view_organizations, can_view_partner_cities, requires)
@@ -54,7 +56,7 @@ def users():
 @requires(can_manage_users)
 def new_user():
     form = NewUserForm()
-    form.set_choices(services.organizations(), services.partner_cities())
+    form.set_choices(all_organizations(), partner_cities())
     if not form.validate_on_submit():
         return render_template("admin/user_form.html", form=form, user=None), _status(form)
     try:
@@ -81,7 +83,7 @@ def edit_user(user_id: int):
     form = AccountForm(obj=user)
     if request.method == "GET":
         form.role.data = user.role.value
-    form.set_choices(services.organizations(), services.partner_cities())
+    form.set_choices(all_organizations(), partner_cities())
     if not form.validate_on_submit():
         return render_template("admin/user_form.html", form=form, user=user), _status(form)
     if user.id == current_user.id and (form.role.data != Role.ADMIN.value or not form.is_active.data):
@@ -108,7 +110,7 @@ def audit_log():
 @bp.route("/organizations")
 @requires(can_view_organizations)
 def organizations():
-    return render_template("admin/organizations.html", organizations=services.organizations())
+    return render_template("admin/organizations.html", organizations=all_organizations())
 
 
 @bp.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
@@ -129,7 +131,7 @@ def edit_organization(organization_id: int):
 @bp.route("/cities")
 @requires(can_view_partner_cities)
 def cities():
-    return render_template("admin/cities.html", cities=services.partner_cities())
+    return render_template("admin/cities.html", cities=partner_cities())
 
 
 @bp.route("/cities/<int:city_id>", methods=["GET", "POST"])
@@ -160,14 +162,15 @@ def _city_fields(form) -> dict:
 def new_city():
     form = NewCityNamesForm()
     if not form.validate_on_submit():
-        return render_template("admin/reference_form.html", form=form, obj=None,
+        return render_template("admin/reference_form.html", form=form, obj=None, title=_("Add a partner city"),
                                back=url_for("admin.cities")), _status(form)
     try:
         city = services.create_city(current_user, form.code.data, locale_names(form), **_city_fields(form))
     except NotAllowed as error:
         db.session.rollback()
         form.code.errors.append(error.message)
-        return render_template("admin/reference_form.html", form=form, obj=None, back=url_for("admin.cities")), 422
+        return render_template("admin/reference_form.html", form=form, obj=None, title=_("Add a partner city"),
+                               back=url_for("admin.cities")), 422
     db.session.commit()
     flash(_("%(name)s has been saved.", name=city.name), "success")
     return redirect(url_for("admin.cities"))

@@ -111,6 +111,11 @@ class Application(TimestampMixin, db.Model):
     def display_name(self) -> str:
         return self.venture_name or f"#{self.id}"
 
+    @property
+    def listing_name(self) -> str:
+        """The venture's name as a partner city may see it: only when the applicant agreed to be listed."""
+        return self.venture_name if self.consent_listing_at is not None else ""
+
     def __repr__(self) -> str:
         return f"<Application {self.id} {self.stage.value}>"
 

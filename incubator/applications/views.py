@@ -9,6 +9,7 @@ from incubator.applications.forms import (MAX_FOUNDERS, ApplicationForm, Comment
                                           OnboardingItemForm, StageForm)
 from incubator.applications.models import Application, ApplicationDocument, DocumentKind, OnboardingStep, Stage
 from incubator.auth.services import load_with_profile
+from incubator.cities.services import partner_cities
 from incubator.extensions import db
 from incubator.i18n import country_choices
 from incubator.pagination import sorted_page
@@ -30,12 +31,6 @@ def _ensure_editable(application: Application) -> None:
         abort(409, description=_("This application has been submitted and can no longer be changed."))
 
 
-def _cities():
-    from incubator.admin.services import partner_cities
-
-    return partner_cities()
-
-
 def _max_megabytes() -> str:
     return services.megabytes(current_app.config["MAX_UPLOAD_BYTES"])
 
@@ -44,7 +39,7 @@ def _render_edit(application: Application, form: ApplicationForm | None = None,
                  document_form: DocumentForm | None = None, status: int = 200):
     if form is None:
         form = ApplicationForm(formdata=None, data=form_data(application))
-        form.set_choices(_cities())
+        form.set_choices(partner_cities())
         if request.args.get("add") and len(form.founders) < MAX_FOUNDERS:
             form.founders.append_entry()
     return render_template("applications/edit.html", application=application, form=form,
@@ -102,7 +97,7 @@ def edit(application_id: int):
     if request.method == "GET":
         return _render_edit(application)
     form = ApplicationForm()
-    form.set_choices(_cities())
+    form.set_choices(partner_cities())
     if not form.validate_on_submit():
         return _render_edit(application, form, status=422)
     action = request.form.get("action")

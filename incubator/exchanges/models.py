@@ -105,10 +105,6 @@ class Exchange(TimestampMixin, db.Model):
         lazy="raise", cascade="all, delete-orphan", order_by="ExchangeOutcome.id")
     documents: Mapped[list[ExchangeDocument]] = relationship(lazy="raise", order_by="ExchangeDocument.id")
 
-    @property
-    def is_shared(self) -> bool:
-        return self.visibility is Visibility.SHARED and self.status is ExchangeStatus.CONFIRMED
-
     def __repr__(self) -> str:
         return f"<Exchange {self.id} {self.kind.value} {self.starts_on}>"
 

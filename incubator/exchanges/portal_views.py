@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from incubator.cities.models import PartnerCity
 from incubator.dates import today_in_tokyo
@@ -17,6 +18,7 @@ from incubator.exchanges.views import EXCHANGE_COLUMNS, feed_url, send_document
 from incubator.exports import export
 from incubator.extensions import db
 from incubator.i18n import LOCALES
+from incubator.pagination import sorted_all
 from incubator.permissions import can_use_city_portal, public, requires
 from incubator.rules import NotAllowed
 from incubator.urls import external_url
@@ -30,10 +32,7 @@ def _my_city() -> PartnerCity:
 
 def _my_exchange(exchange_id: int) -> Exchange:
     """An exchange of the liaison's city that they may see; anything else does not exist for them."""
-    exchange = services.load(exchange_id)
-    if exchange is None or not services.visible_to_city(exchange, current_user.partner_city_id, current_user):
-        abort(404)
-    return exchange
+    return services.load_for_liaison(exchange_id, current_user) or abort(404)
 
 
 @bp.route("/city/")
@@ -50,7 +49,7 @@ def render_portal(city: PartnerCity, *, invitation_form=None, status: int = 200)
         summary=services.city_summary(city.id, current_user), ventures=services.listed_ventures(city),
         referred=services.referred(city), invitations=[(i, invitation_link(i.token)) for i in invitations],
         invitation_form=invitation_form or InvitationForm(formdata=None),
-        feed_url=feed_url(services.feed(city)), today=today_in_tokyo()), status
+        feed_url=feed_url(services.feed(city))), status
 
 
 @bp.route("/city/exchanges/<int:exchange_id>")
@@ -116,8 +115,8 @@ def portal_renew_calendar():
 @requires(can_use_city_portal)
 def portal_export(fmt: str):
     """The exchanges the liaison sees, as a file: shared ones of their city only."""
-    stmt = services.city_statement(current_user.partner_city_id, current_user).order_by(
-        Exchange.starts_on.desc(), Exchange.id.desc())
+    stmt = sorted_all(services.city_statement(current_user.partner_city_id, current_user)
+                      .options(selectinload(Exchange.cities)), services.SORTS, "newest", Exchange.id)
     return export(fmt, "exchanges", _("Exchanges"), EXCHANGE_COLUMNS, stmt)
 
 

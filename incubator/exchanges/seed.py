@@ -117,7 +117,7 @@ def seed_exchanges() -> None:
         if db.session.scalar(sa.select(CityContact.id).where(CityContact.city_id == cities[code].id)):
             continue
         for name, role, organization, email in people:
-            services.save_contact(None, cities[code], staff, {"name": name, "role": role,
+            services.add_contact(cities[code], staff, {"name": name, "role": role,
                                                               "organization": organization, "email": email,
                                                               "phone": ""})
     for email in ("liaison.shenyang@think.example.jp", "liaison.danang@think.example.jp"):

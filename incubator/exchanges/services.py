@@ -71,8 +71,7 @@ def update_exchange(exchange: Exchange, by: User, data: dict) -> None:
 
 def propose(by: User, city: PartnerCity, data: dict) -> Exchange:
     """A liaison's proposal for their own city; it waits for staff and is shared when confirmed."""
-    data = dict(data, city_ids=[city.id], venture_ids=[], visibility=Visibility.SHARED,
-                kawasaki_participants=data.get("kawasaki_participants") or 0)
+    data = dict(data, city_ids=[city.id], venture_ids=[], visibility=Visibility.SHARED, kawasaki_participants=0)
     return create_exchange(by, data, status=ExchangeStatus.PROPOSED)
 
 
@@ -122,32 +121,39 @@ def document_path(document: ExchangeDocument) -> str:
 
 # --- reading -----------------------------------------------------------------------------------------------------
 
+LOAD_OPTIONS = (selectinload(Exchange.cities), selectinload(Exchange.ventures), selectinload(Exchange.organizations),
+                selectinload(Exchange.outcomes).joinedload(ExchangeOutcome.venture), selectinload(Exchange.documents))
+
+
 def load(exchange_id: int) -> Exchange | None:
-    return db.session.scalar(sa.select(Exchange).where(Exchange.id == exchange_id).options(
-        selectinload(Exchange.cities), selectinload(Exchange.ventures), selectinload(Exchange.organizations),
-        selectinload(Exchange.outcomes).joinedload(ExchangeOutcome.venture), selectinload(Exchange.documents)))
+    return db.session.scalar(sa.select(Exchange).where(Exchange.id == exchange_id).options(*LOAD_OPTIONS))
 
 
-def visible_to_city(exchange: Exchange, city_id: int, user: User) -> bool:
-    """A liaison sees a confirmed, shared exchange of their city, and their own proposals."""
-    if city_id not in {c.id for c in exchange.cities}:
-        return False
-    return exchange.is_shared or (exchange.created_by_id == user.id and exchange.status is not ExchangeStatus.CONFIRMED)
-
-
-def _of_city(city_id: int):
+def of_city(city_id: int):
+    """The ids of a city's exchanges, for ``Exchange.id.in_(...)``."""
     return sa.select(exchange_cities.c.exchange_id).where(exchange_cities.c.city_id == city_id)
+
+
+def shared_with_liaisons():
+    """What the cities' liaisons may see of the ledger: confirmed exchanges shared with them."""
+    return sa.and_(Exchange.visibility == Visibility.SHARED, Exchange.status == ExchangeStatus.CONFIRMED)
 
 
 def city_statement(city_id: int, liaison: User | None = None) -> sa.Select:
     """A city's exchanges: all of them for staff; for its liaison the shared, confirmed ones and their own
-    proposals."""
-    stmt = sa.select(Exchange).where(Exchange.id.in_(_of_city(city_id))).options(selectinload(Exchange.cities))
+    proposals. The one place that says what a liaison may see of the ledger."""
+    stmt = sa.select(Exchange).where(Exchange.id.in_(of_city(city_id)))
     if liaison is not None:
         stmt = stmt.where(sa.or_(
-            sa.and_(Exchange.visibility == Visibility.SHARED, Exchange.status == ExchangeStatus.CONFIRMED),
+            shared_with_liaisons(),
             sa.and_(Exchange.created_by_id == liaison.id, Exchange.status != ExchangeStatus.CONFIRMED)))
     return stmt
+
+
+def load_for_liaison(exchange_id: int, liaison: User) -> Exchange | None:
+    """One exchange of the liaison's city that they may see, with what its page shows; None for anything else."""
+    return db.session.scalar(city_statement(liaison.partner_city_id, liaison).where(Exchange.id == exchange_id)
+                             .options(*LOAD_OPTIONS))
 
 
 def upcoming_and_past(stmt: sa.Select, today: date, limit: int = 50) -> tuple[list[Exchange], list[Exchange]]:
@@ -177,7 +183,7 @@ def list_statement(filters: ExchangeFilters) -> sa.Select:
     if filters.kind in ExchangeKind._value2member_map_:
         stmt = stmt.where(Exchange.kind == ExchangeKind(filters.kind))
     if filters.city:
-        stmt = stmt.where(Exchange.id.in_(_of_city(filters.city)))
+        stmt = stmt.where(Exchange.id.in_(of_city(filters.city)))
     if filters.fiscal_year:
         stmt = stmt.where(Exchange.fiscal_year == filters.fiscal_year)
     if filters.status in ExchangeStatus._value2member_map_:
@@ -198,8 +204,9 @@ def fiscal_years() -> list[int]:
     return list(db.session.scalars(sa.select(Exchange.fiscal_year).distinct().order_by(Exchange.fiscal_year.desc())))
 
 
-def cities() -> list[PartnerCity]:
-    return list(db.session.scalars(sa.select(PartnerCity).order_by(PartnerCity.id)))
+def ventures() -> list[Venture]:
+    """Every venture, for choosing the ones an exchange involved."""
+    return list(db.session.scalars(sa.select(Venture).order_by(Venture.name_latin, Venture.id)))
 
 
 def contacts(city: PartnerCity) -> list[CityContact]:
@@ -207,12 +214,9 @@ def contacts(city: PartnerCity) -> list[CityContact]:
                                    .order_by(CityContact.id)))
 
 
-def save_contact(contact: CityContact | None, city: PartnerCity, by: User, data: dict) -> CityContact:
-    if contact is None:
-        contact = CityContact(city_id=city.id)
-        db.session.add(contact)
-    for name, value in data.items():
-        setattr(contact, name, value.strip())
+def add_contact(city: PartnerCity, by: User, data: dict) -> CityContact:
+    contact = CityContact(city_id=city.id, **{name: value.strip() for name, value in data.items()})
+    db.session.add(contact)
     db.session.flush()
     record(by, "city.contact.save", city, contact_id=contact.id)
     return contact
@@ -237,46 +241,67 @@ class CityFigures:
     follow_ups: int
 
 
-def _outcome_counts(kind: OutcomeKind):
-    return (sa.select(sa.func.count(ExchangeOutcome.id)).where(ExchangeOutcome.exchange_id == Exchange.id,
-                                                               ExchangeOutcome.kind == kind,
-                                                               ExchangeOutcome.status != OutcomeStatus.DROPPED)
-            .correlate(Exchange).scalar_subquery())
+def outcome_count(kind: OutcomeKind, exchange_id):
+    """How many outcomes of ``kind`` the exchange ``exchange_id`` (a column to correlate on) has, dropped ones aside."""
+    return (sa.select(sa.func.count(ExchangeOutcome.id))
+            .where(ExchangeOutcome.exchange_id == exchange_id, ExchangeOutcome.kind == kind,
+                   ExchangeOutcome.status != OutcomeStatus.DROPPED).scalar_subquery())
 
 
-def statistics(year: int, city_id: int | None = None) -> dict:
-    """A fiscal year's confirmed exchanges: per city (an exchange with two cities counts for each), per kind, and
-    in total (each exchange once), with participants and outcomes that were not dropped. Aggregate queries only."""
-    confirmed = sa.and_(Exchange.fiscal_year == year, Exchange.status == ExchangeStatus.CONFIRMED)
-    matches, memoranda, follow_ups = (_outcome_counts(k) for k in OutcomeKind)
-    per_exchange = (sa.select(Exchange.id, Exchange.kind, Exchange.kawasaki_participants,
-                              Exchange.partner_participants, matches.label("matches"),
-                              memoranda.label("memoranda"), follow_ups.label("follow_ups"))
-                    .where(confirmed))
+def held(year: int, until: date | None = None, shared_only: bool = False):
+    """The confirmed exchanges of a fiscal year (by their first day), up to ``until`` if given; only those shared
+    with the liaisons when ``shared_only``."""
+    clauses = [Exchange.fiscal_year == year, Exchange.status == ExchangeStatus.CONFIRMED]
+    if until is not None:
+        clauses.append(Exchange.starts_on <= until)
+    if shared_only:
+        clauses.append(shared_with_liaisons())
+    return sa.and_(*clauses)
+
+
+def per_exchange(year: int, city_id: int | None = None, until: date | None = None, shared_only: bool = False):
+    """The year's confirmed exchanges (see ``held``), one row each with its participants and the outcomes that were
+    not dropped: the subquery the statistics add up."""
+    matches, memoranda, follow_ups = (outcome_count(kind, Exchange.id) for kind in OutcomeKind)
+    stmt = (sa.select(Exchange.id, Exchange.kind, Exchange.starts_on, Exchange.kawasaki_participants,
+                      Exchange.partner_participants, matches.label("matches"), memoranda.label("memoranda"),
+                      follow_ups.label("follow_ups"))
+            .where(held(year, until, shared_only)))
     if city_id is not None:
-        per_exchange = per_exchange.where(Exchange.id.in_(_of_city(city_id)))
-    per_exchange = per_exchange.subquery()
-    sums = (sa.func.count(per_exchange.c.id), sa.func.coalesce(sa.func.sum(per_exchange.c.kawasaki_participants), 0),
-            sa.func.coalesce(sa.func.sum(per_exchange.c.partner_participants), 0),
-            sa.func.coalesce(sa.func.sum(per_exchange.c.matches), 0),
-            sa.func.coalesce(sa.func.sum(per_exchange.c.memoranda), 0),
-            sa.func.coalesce(sa.func.sum(per_exchange.c.follow_ups), 0))
-    by_city = [CityFigures(*row) for row in db.session.execute(
-        sa.select(exchange_cities.c.city_id, *sums).join(per_exchange, per_exchange.c.id == exchange_cities.c.exchange_id)
-        .group_by(exchange_cities.c.city_id).order_by(exchange_cities.c.city_id))]
-    by_kind = {ExchangeKind(kind) if not isinstance(kind, ExchangeKind) else kind: count
-               for kind, count in db.session.execute(
-                   sa.select(per_exchange.c.kind, sa.func.count()).group_by(per_exchange.c.kind))}
-    total = CityFigures(0, *db.session.execute(sa.select(*sums)).one())
-    return {"by_city": by_city, "by_kind": by_kind, "total": total}
+        stmt = stmt.where(Exchange.id.in_(of_city(city_id)))
+    return stmt.subquery()
+
+
+def _sums(per):
+    return (sa.func.count(per.c.id), sa.func.coalesce(sa.func.sum(per.c.kawasaki_participants), 0),
+            sa.func.coalesce(sa.func.sum(per.c.partner_participants), 0),
+            sa.func.coalesce(sa.func.sum(per.c.matches), 0), sa.func.coalesce(sa.func.sum(per.c.memoranda), 0),
+            sa.func.coalesce(sa.func.sum(per.c.follow_ups), 0))
+
+
+def totals(per) -> CityFigures:
+    """Each exchange once."""
+    return CityFigures(0, *db.session.execute(sa.select(*_sums(per))).one())
+
+
+def by_city(per) -> list[CityFigures]:
+    """An exchange with two cities counts for each; most exchanges first."""
+    return [CityFigures(*row) for row in db.session.execute(
+        sa.select(exchange_cities.c.city_id, *_sums(per)).join(per, per.c.id == exchange_cities.c.exchange_id)
+        .group_by(exchange_cities.c.city_id).order_by(sa.func.count().desc(), exchange_cities.c.city_id))]
+
+
+def statistics(year: int) -> dict:
+    """A fiscal year's confirmed exchanges per city, per kind and in total. Aggregate queries only."""
+    per = per_exchange(year)
+    return {"by_city": by_city(per), "total": totals(per),
+            "by_kind": dict(db.session.execute(sa.select(per.c.kind, sa.func.count()).group_by(per.c.kind)).all())}
 
 
 def city_summary(city_id: int, liaison: User | None = None) -> list[tuple[int, int, int, int]]:
     """Per fiscal year, newest first: (year, exchanges, participants on both sides, business matches)."""
     shared = city_statement(city_id, liaison).where(Exchange.status == ExchangeStatus.CONFIRMED).subquery()
-    matches = (sa.select(sa.func.count(ExchangeOutcome.id)).where(
-        ExchangeOutcome.exchange_id == shared.c.id, ExchangeOutcome.kind == OutcomeKind.BUSINESS_MATCH,
-        ExchangeOutcome.status != OutcomeStatus.DROPPED).correlate(shared).scalar_subquery())
+    matches = outcome_count(OutcomeKind.BUSINESS_MATCH, shared.c.id)
     rows = db.session.execute(
         sa.select(shared.c.fiscal_year, sa.func.count(shared.c.id),
                   sa.func.coalesce(sa.func.sum(shared.c.kawasaki_participants + shared.c.partner_participants), 0),
@@ -287,18 +312,18 @@ def city_summary(city_id: int, liaison: User | None = None) -> list[tuple[int, i
 
 # --- what a liaison may see beyond the exchanges ----------------------------------------------------------------
 
+def listed(country_code: str):
+    """Ventures from the country whose founders agreed to be listed for partner cities: a liaison sees their name,
+    sector, stage and status, and nothing about their people."""
+    return sa.and_(Venture.country_code == country_code, Venture.is_listing_consented.is_(True))
+
+
 def listed_ventures(city: PartnerCity) -> list[Venture]:
-    """Ventures from the city's country whose founders agreed to be listed: name, sector, stage and status only."""
-    return list(db.session.scalars(sa.select(Venture).where(
-        Venture.country_code == city.country_code, Venture.is_listing_consented.is_(True))
-        .order_by(Venture.name_latin)))
+    return list(db.session.scalars(sa.select(Venture).where(listed(city.country_code)).order_by(Venture.name_latin)))
 
 
 def listed_venture(city: PartnerCity, venture_id: int) -> Venture | None:
-    venture = db.session.get(Venture, venture_id)
-    if venture is None or venture.country_code != city.country_code or not venture.is_listing_consented:
-        return None
-    return venture
+    return db.session.scalar(sa.select(Venture).where(listed(city.country_code), Venture.id == venture_id))
 
 
 def referred(city: PartnerCity) -> list[Application]:
@@ -373,6 +398,6 @@ def feed_exchanges(feed_: CalendarFeed, today: date | None = None) -> list[Excha
     today = today or today_in_tokyo()
     stmt = sa.select(Exchange).where(Exchange.ends_on >= today, Exchange.status == ExchangeStatus.CONFIRMED)
     if feed_.city_id is not None:
-        stmt = stmt.where(Exchange.id.in_(_of_city(feed_.city_id)), Exchange.visibility == Visibility.SHARED)
+        stmt = stmt.where(Exchange.id.in_(of_city(feed_.city_id)), Exchange.visibility == Visibility.SHARED)
     return list(db.session.scalars(stmt.options(selectinload(Exchange.cities)).order_by(Exchange.starts_on)))
 

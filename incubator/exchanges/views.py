@@ -9,19 +9,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from incubator.cities.models import PartnerCity
-from incubator.dates import fiscal_year, today_in_tokyo
+from incubator.cities.services import city_names, partner_cities
+from incubator.dates import today_in_tokyo
 from incubator.exchanges import bp, services
 from incubator.exchanges.forms import (ContactForm, DecisionForm, DocumentForm, ExchangeForm, OutcomeForm,
                                        OutcomeStatusForm)
-from incubator.exchanges.models import (CityContact, Exchange, ExchangeDocument, ExchangeKind, ExchangeOutcome,
-                                        ExchangeStatus, OutcomeStatus, Side, Visibility)
+from incubator.exchanges.models import (CityContact, Exchange, ExchangeDocument, ExchangeKind, ExchangeStatus,
+                                        OutcomeKind, OutcomeStatus, Side)
 from incubator.exports import Column, ColumnSheet, export, workbook_response
 from incubator.extensions import db
-from incubator.pagination import sorted_all, sorted_page
+from incubator.pagination import fiscal_year_arg, sorted_all, sorted_page
 from incubator.permissions import can_manage_exchanges, requires
 from incubator.rules import NotAllowed
 from incubator.urls import external_url
-from incubator.ventures.services import VentureFilters, venture_statement
 
 
 def _load(exchange_id: int) -> Exchange:
@@ -48,7 +48,7 @@ def _filters() -> services.ExchangeFilters:
 def index():
     filters = _filters()
     page = sorted_page(services.list_statement(filters), services.SORTS, filters.sort, Exchange.id)
-    cities = services.cities()
+    cities = partner_cities()
     return render_template("exchanges/index.html", page=page, filters=filters, kinds=ExchangeKind,
                            statuses=ExchangeStatus, cities=cities, waiting=services.proposals_waiting(),
                            city_choices=[(str(c.id), c.name) for c in cities],
@@ -79,8 +79,7 @@ def export_exchanges(fmt: str):
 
 
 def _form(form: ExchangeForm) -> ExchangeForm:
-    form.set_choices(services.cities(), db.session.scalars(
-        venture_statement(VentureFilters(status="")).order_by(db.text("name_latin"))).all())
+    form.set_choices(partner_cities(), services.ventures())
     return form
 
 
@@ -145,7 +144,7 @@ def render_detail(exchange: Exchange, *, outcome_form=None, document_form=None, 
     return render_template("exchanges/detail.html", exchange=exchange, outcome_form=outcome_form,
                            document_form=document_form or DocumentForm(formdata=None),
                            decision_form=decision_form or DecisionForm(formdata=None),
-                           statuses=OutcomeStatus, today=today_in_tokyo()), status
+                           statuses=OutcomeStatus), status
 
 
 @bp.route("/exchanges/<int:exchange_id>/decision", methods=["POST"])
@@ -180,8 +179,6 @@ def add_outcome(exchange_id: int):
     form.set_ventures(exchange.ventures)
     if not form.validate_on_submit():
         return render_detail(exchange, outcome_form=form, status=422)
-    from incubator.exchanges.models import OutcomeKind
-
     try:
         services.add_outcome(exchange, current_user, OutcomeKind(form.kind.data), form.description.data,
                              OutcomeStatus(form.status.data), form.venture_id.data)
@@ -267,7 +264,7 @@ def add_contact(city_id: int):
     form = ContactForm()
     if not form.validate_on_submit():
         return render_city(partner, form, 422)
-    services.save_contact(None, partner, current_user, form.contact_data())
+    services.add_contact(partner, current_user, form.contact_data())
     db.session.commit()
     flash(_("%(name)s has been saved.", name=form.name.data), "success")
     return redirect(url_for("exchanges.city", city_id=partner.id, _anchor="contacts"))
@@ -288,16 +285,12 @@ def delete_contact(city_id: int, contact_id: int):
 
 # --- statistics ----------------------------------------------------------------------------------------------------
 
-def _year() -> int:
-    return request.args.get("fy", type=int) or fiscal_year(today_in_tokyo())
-
-
 @bp.route("/exchanges/statistics")
 @requires(can_manage_exchanges)
 def statistics():
-    year = _year()
+    year = fiscal_year_arg()
     return render_template("exchanges/statistics.html", year=year, figures=services.statistics(year),
-                           names={c.id: c.name for c in services.cities()}, kinds=ExchangeKind)
+                           names=city_names(), kinds=ExchangeKind)
 
 
 def statistics_sheets(year: int, figures: dict, names: dict[int, str]) -> list[ColumnSheet]:
@@ -322,8 +315,8 @@ def statistics_sheets(year: int, figures: dict, names: dict[int, str]) -> list[C
 @bp.route("/exchanges/statistics/export.<any(csv, xlsx):fmt>")
 @requires(can_manage_exchanges)
 def export_statistics(fmt: str):
-    year = _year()
-    sheets = statistics_sheets(year, services.statistics(year), {c.id: c.name for c in services.cities()})
+    year = fiscal_year_arg()
+    sheets = statistics_sheets(year, services.statistics(year), city_names())
     return workbook_response(fmt, f"exchange-statistics-FY{year}", sheets)
 
 
@@ -333,9 +326,8 @@ def export_statistics(fmt: str):
 @requires(can_manage_exchanges)
 def calendar():
     feeds = services.feeds()
-    return render_template("exchanges/calendar.html", staff_feed=feeds.get(None),
-                           staff_url=feed_url(feeds.get(None)),
-                           city_feeds=[(c, feed_url(feeds.get(c.id)), feeds.get(c.id)) for c in services.cities()])
+    return render_template("exchanges/calendar.html", staff_url=feed_url(feeds.get(None)),
+                           city_feeds=[(c, feed_url(feeds.get(c.id))) for c in partner_cities()])
 
 
 @bp.route("/exchanges/calendar/renew", methods=["POST"])

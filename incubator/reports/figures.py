@@ -13,13 +13,12 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from incubator.applications.models import Application, Stage, StageChange
+from incubator.cities.models import PartnerCity
 from incubator.dates import fiscal_months, start_of_day
-from incubator.exchanges.models import (
-    Exchange, ExchangeOutcome, ExchangeStatus, OutcomeKind, OutcomeStatus, Visibility, exchange_cities,
-)
+from incubator.exchanges import services as exchanges
+from incubator.exchanges.services import CityFigures as ExchangeFigures
 from incubator.extensions import db
 from incubator.milestones.models import Milestone, MilestoneKind, RecordStatus
 from incubator.reports.sql import overlap_days
@@ -118,14 +117,6 @@ class SupportRow:
 
 
 @dataclass
-class ExchangeRow:
-    city_id: int
-    exchanges: int
-    participants: int
-    business_matches: int
-
-
-@dataclass
 class Programme:
     period: Period
     values: dict[str, float | int | None]  # by metric code
@@ -135,7 +126,7 @@ class Programme:
     funnel: list[tuple[Stage, int]]
     support: list[SupportRow]
     support_monthly: Monthly
-    exchanges_by_city: list[ExchangeRow]
+    exchanges_by_city: list[ExchangeFigures]
 
 
 def _ventures(period: Period) -> tuple[int, Monthly]:
@@ -168,31 +159,13 @@ def _researchers(period: Period) -> tuple[int, Monthly]:
     return int(row[0]), period.series(row[1:])
 
 
-def _held(period: Period):
-    return sa.and_(Exchange.status == ExchangeStatus.CONFIRMED, Exchange.fiscal_year == period.year,
-                   Exchange.starts_on <= period.today)
-
-
-def _matches_of(exchange_id):
-    return (sa.select(sa.func.count(ExchangeOutcome.id))
-            .where(ExchangeOutcome.exchange_id == exchange_id, ExchangeOutcome.kind == OutcomeKind.BUSINESS_MATCH,
-                   ExchangeOutcome.status != OutcomeStatus.DROPPED).scalar_subquery())
-
-
-def _exchanges(period: Period) -> tuple[int, int, Monthly, list[ExchangeRow]]:
-    held = sa.select(Exchange.id, Exchange.starts_on, Exchange.kawasaki_participants,
-                     Exchange.partner_participants, _matches_of(Exchange.id).label("matches")).where(
-        _held(period)).subquery()
-    row = db.session.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(held.c.matches), 0),
-                                       *period.by_month(held.c.starts_on))).one()
-    by_city = [ExchangeRow(city_id, int(count), int(people or 0), int(matches or 0)) for city_id, count, people, matches
-               in db.session.execute(
-                   sa.select(exchange_cities.c.city_id, sa.func.count(),
-                             sa.func.sum(held.c.kawasaki_participants + held.c.partner_participants),
-                             sa.func.sum(held.c.matches))
-                   .join(held, held.c.id == exchange_cities.c.exchange_id)
-                   .group_by(exchange_cities.c.city_id).order_by(sa.func.count().desc(), exchange_cities.c.city_id))]
-    return int(row[0]), int(row[1]), period.series(row[2:]), by_city
+def _exchanges(period: Period, city_id: int | None = None,
+               shared_only: bool = False) -> tuple[ExchangeFigures, Monthly, object]:
+    """The exchanges held so far in the year, as the exchange statistics count them: totals, a monthly series, and
+    the subquery they came from."""
+    per = exchanges.per_exchange(period.year, city_id, until=period.today, shared_only=shared_only)
+    monthly = period.series(db.session.execute(sa.select(*period.by_month(per.c.starts_on))).one())
+    return exchanges.totals(per), monthly, per
 
 
 def _first_acceptances():
@@ -286,7 +259,7 @@ def programme(year: int, today: date) -> Programme:
     new_ventures, ventures_monthly = _ventures(period)
     incorporated, business_manager, home_expansion, incorporated_monthly, manager_monthly = _milestones(period)
     researchers, researchers_monthly = _researchers(period)
-    exchanges, matches, exchanges_monthly, by_city = _exchanges(period)
+    held, exchanges_monthly, per_exchange = _exchanges(period)
     by_country, received_monthly, accepted_monthly = _applications(period)
     support, support_monthly = _support(period)
     occupancy, occupancy_by_month = _occupancy(period)
@@ -295,7 +268,7 @@ def programme(year: int, today: date) -> Programme:
     ratings = sum(row.ratings for row in support)
     values = {
         "new_ventures": new_ventures, "incorporated": incorporated, "business_manager": business_manager,
-        "researchers": researchers, "exchanges": exchanges, "business_matches": matches,
+        "researchers": researchers, "exchanges": held.exchanges, "business_matches": held.business_matches,
         "applications_received": sum(row.received for row in by_country),
         "applications_accepted": sum(row.accepted for row in by_country),
         "support_resolved": resolved,
@@ -310,7 +283,7 @@ def programme(year: int, today: date) -> Programme:
                "exchanges": exchanges_monthly}
     return Programme(period, values, monthly, occupancy_by_month, by_country,
                      funnel(sa.and_(Application.fiscal_year == year, Application.submitted_at.is_not(None))),
-                     support, support_monthly, by_city)
+                     support, support_monthly, exchanges.by_city(per_exchange))
 
 
 # --- a partner organization's own figures ----------------------------------------------------------------------
@@ -380,51 +353,20 @@ def organization(year: int, organization_id: int, today: date) -> OrganizationFi
 @dataclass
 class CityFigures:
     period: Period
-    exchanges: int
-    kawasaki_participants: int
-    partner_participants: int
-    outcomes: dict[OutcomeKind, int]
+    held: ExchangeFigures
     exchanges_monthly: Monthly
     referred: int
     referred_accepted: int
     funnel: list[tuple[Stage, int]]
     ventures: dict[VentureStatus, int]
 
-    @property
-    def business_matches(self) -> int:
-        return self.outcomes.get(OutcomeKind.BUSINESS_MATCH, 0)
 
-    @property
-    def memoranda(self) -> int:
-        return self.outcomes.get(OutcomeKind.MEMORANDUM, 0)
-
-    @property
-    def follow_ups(self) -> int:
-        return self.outcomes.get(OutcomeKind.FOLLOW_UP, 0)
-
-
-def city(year: int, city_id: int, country_code: str, staff: bool, today: date) -> CityFigures:
+def city(year: int, city: PartnerCity, staff: bool, today: date) -> CityFigures:
     """One city's year. A liaison's figures count only what the liaison may see: shared, confirmed exchanges and
-    the ventures whose founders agreed to be listed; staff count every confirmed exchange."""
+    the ventures listed for partner cities; staff count every confirmed exchange."""
     period = Period.of(year, today)
-    e = Exchange
-    of_city = e.id.in_(sa.select(exchange_cities.c.exchange_id).where(exchange_cities.c.city_id == city_id))
-    seen = _held(period) if staff else sa.and_(_held(period), e.visibility == Visibility.SHARED)
-    outcome = aliased(ExchangeOutcome)
-    outcome_counts = [
-        sa.select(sa.func.count(outcome.id)).where(outcome.exchange_id == e.id, outcome.kind == kind,
-                                                   outcome.status != OutcomeStatus.DROPPED).scalar_subquery()
-        for kind in OutcomeKind]
-    held = sa.select(e.id, e.starts_on, e.kawasaki_participants, e.partner_participants,
-                     *[count.label(kind.value) for count, kind in zip(outcome_counts, OutcomeKind)]).where(
-        seen, of_city).subquery()
-    row = db.session.execute(sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(held.c.kawasaki_participants), 0),
-        sa.func.coalesce(sa.func.sum(held.c.partner_participants), 0),
-        *[sa.func.coalesce(sa.func.sum(held.c[kind.value]), 0) for kind in OutcomeKind],
-        *period.by_month(held.c.starts_on))).one()
-    outcomes = dict(zip(OutcomeKind, _ints(row[3:6])))
-    referred_here = sa.and_(Application.referring_city_id == city_id, Application.fiscal_year == year,
+    held, monthly, _per = _exchanges(period, city.id, shared_only=not staff)
+    referred_here = sa.and_(Application.referring_city_id == city.id, Application.fiscal_year == year,
                             Application.submitted_at.is_not(None))
     accepted_at = _first_acceptances()
     referrals = db.session.execute(sa.select(
@@ -433,8 +375,6 @@ def city(year: int, city_id: int, country_code: str, staff: bool, today: date) -
         .select_from(Application).outerjoin(accepted_at, accepted_at.c.application_id == Application.id)
         .where(referred_here)).one()
     ventures = {VentureStatus(status): int(count) for status, count in db.session.execute(
-        sa.select(Venture.status, sa.func.count()).where(Venture.country_code == country_code,
-                                                          Venture.is_listing_consented.is_(True))
+        sa.select(Venture.status, sa.func.count()).where(exchanges.listed(city.country_code))
         .group_by(Venture.status))}
-    return CityFigures(period, int(row[0]), int(row[1]), int(row[2]), outcomes, period.series(row[6:18]),
-                       int(referrals[0]), int(referrals[1]), funnel(referred_here), ventures)
+    return CityFigures(period, held, monthly, int(referrals[0]), int(referrals[1]), funnel(referred_here), ventures)

@@ -208,11 +208,14 @@ def city_charts(figures: CityFigures) -> dict[str, Chart]:
 
 
 def city_sheets(figures: CityFigures, charts: dict[str, Chart]) -> list[ColumnSheet]:
+    held = figures.held
     summary = [
-        (_("Exchanges held"), figures.exchanges),
-        (_("Participants from Kawasaki"), figures.kawasaki_participants),
-        (_("Participants from the partner city"), figures.partner_participants),
-        *[(str(kind.label), figures.outcomes.get(kind, 0)) for kind in OutcomeKind],
+        (_("Exchanges held"), held.exchanges),
+        (_("Participants from Kawasaki"), held.kawasaki_participants),
+        (_("Participants from the partner city"), held.partner_participants),
+        (str(OutcomeKind.BUSINESS_MATCH.label), held.business_matches),
+        (str(OutcomeKind.MEMORANDUM.label), held.memoranda),
+        (str(OutcomeKind.FOLLOW_UP.label), held.follow_ups),
         (_("Entrepreneurs referred"), figures.referred),
         (_("Referred entrepreneurs accepted"), figures.referred_accepted),
     ]

@@ -11,17 +11,13 @@ import sqlalchemy as sa
 
 from incubator.audit.services import record
 from incubator.auth.models import User
-from incubator.cities.models import PartnerCity
 from incubator.dates import fiscal_months, fiscal_year
 from incubator.extensions import db
-from incubator.organizations.models import Organization
 from incubator.reports.metrics import BY_CODE, METRICS, Metric
 from incubator.reports.models import Target
 
 logger = logging.getLogger("incubator.reports")
 
-FIRST_YEAR = 2000  # the fiscal years a report may be asked for
-LAST_YEAR = 2100
 YEARS_LISTED = 8  # in the year chooser: the next year, this one and the six before
 
 
@@ -99,11 +95,3 @@ def scorecard(values: dict[str, float | int | None], targets: dict[str, Decimal]
     return [Score(metric, values.get(metric.code), targets.get(metric.code)) for metric in METRICS]
 
 
-# --- names for the charts' labels ------------------------------------------------------------------------------
-
-def organization_names() -> dict[int, str]:
-    return {o.id: o.name for o in db.session.scalars(sa.select(Organization).order_by(Organization.id))}
-
-
-def city_names() -> dict[int, str]:
-    return {c.id: c.name for c in db.session.scalars(sa.select(PartnerCity).order_by(PartnerCity.id))}

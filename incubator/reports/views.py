@@ -9,10 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from incubator.cities.models import PartnerCity
-from incubator.dates import fiscal_year, today_in_tokyo
+from incubator.cities.services import city_names
+from incubator.dates import today_in_tokyo
 from incubator.exports import workbook_response
 from incubator.extensions import db
 from incubator.organizations.models import Organization
+from incubator.organizations.services import organization_names
+from incubator.pagination import fiscal_year_arg
 from incubator.permissions import (
     can_set_targets, can_use_city_reports, can_use_organization_reports, can_view_city_report,
     can_view_organization_report, can_view_programme_reports, requires,
@@ -25,17 +28,6 @@ from incubator.support import catalog
 REPORT_LANGUAGES = ("ja", "en")
 
 
-def _year() -> int:
-    """The fiscal year asked for (``?fy=2026``), this one by default."""
-    value = request.args.get("fy", "")
-    if not value:
-        return fiscal_year(today_in_tokyo())
-    if not value.isdigit() or not services.FIRST_YEAR <= int(value) <= services.LAST_YEAR:
-        abort(400, description=_("Choose a fiscal year between %(first)s and %(last)s.",
-                                 first=services.FIRST_YEAR, last=services.LAST_YEAR))
-    return int(value)
-
-
 def _years(year: int) -> list[int]:
     return services.year_choices(today_in_tokyo(), year)
 
@@ -43,7 +35,7 @@ def _years(year: int) -> list[int]:
 def _programme(year: int) -> dict:
     today = today_in_tokyo()
     data = figures.programme(year, today)
-    organizations, cities = services.organization_names(), services.city_names()
+    organizations, cities = organization_names(), city_names()
     scores = services.scorecard(data.values, services.targets_for(year))
     return {"year": year, "figures": data, "scores": scores, "organizations": organizations, "cities": cities,
             "charts": pages.programme_charts(data, organizations, cities),
@@ -53,14 +45,14 @@ def _programme(year: int) -> dict:
 @bp.route("/")
 @requires(can_view_programme_reports)
 def dashboard():
-    year = _year()
+    year = fiscal_year_arg()
     return render_template("reports/dashboard.html", years=_years(year), **_programme(year))
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")
 @requires(can_view_programme_reports)
 def export(fmt: str):
-    context = _programme(_year())
+    context = _programme(fiscal_year_arg())
     sheets = pages.programme_sheets(context["scores"], context["figures"], context["charts"],
                                     context["organizations"])
     return workbook_response(fmt, f"programme-fy{context['year']}", sheets)
@@ -70,7 +62,7 @@ def export(fmt: str):
 @requires(can_view_programme_reports)
 def annual():
     """The year's report as a printable document, in Japanese or English whatever the reader's own language."""
-    year = _year()
+    year = fiscal_year_arg()
     language = request.args.get("lang", "ja")
     if language not in REPORT_LANGUAGES:
         abort(404)
@@ -98,7 +90,7 @@ def _organization_context(organization: Organization, year: int) -> dict:
 @bp.route("/organizations/<int:organization_id>")
 @requires(can_use_organization_reports)
 def organization(organization_id: int):
-    year = _year()
+    year = fiscal_year_arg()
     return render_template("reports/organization.html", years=_years(year),
                            **_organization_context(_organization(organization_id), year))
 
@@ -106,7 +98,7 @@ def organization(organization_id: int):
 @bp.route("/organizations/<int:organization_id>/export.<any(csv, xlsx):fmt>")
 @requires(can_use_organization_reports)
 def organization_export(organization_id: int, fmt: str):
-    context = _organization_context(_organization(organization_id), _year())
+    context = _organization_context(_organization(organization_id), fiscal_year_arg())
     return workbook_response(fmt, f"support-{context['organization'].code}-fy{context['year']}",
                              pages.organization_sheets(context["figures"], context["charts"]))
 
@@ -121,22 +113,21 @@ def _city(city_id: int) -> PartnerCity:
 
 
 def _city_context(city: PartnerCity, year: int) -> dict:
-    data = figures.city(year, city.id, city.country_code, staff=can_view_programme_reports(current_user),
-                        today=today_in_tokyo())
+    data = figures.city(year, city, staff=can_view_programme_reports(current_user), today=today_in_tokyo())
     return {"city": city, "year": year, "figures": data, "charts": pages.city_charts(data)}
 
 
 @bp.route("/cities/<int:city_id>")
 @requires(can_use_city_reports)
 def city(city_id: int):
-    year = _year()
+    year = fiscal_year_arg()
     return render_template("reports/city.html", years=_years(year), **_city_context(_city(city_id), year))
 
 
 @bp.route("/cities/<int:city_id>/export.<any(csv, xlsx):fmt>")
 @requires(can_use_city_reports)
 def city_export(city_id: int, fmt: str):
-    context = _city_context(_city(city_id), _year())
+    context = _city_context(_city(city_id), fiscal_year_arg())
     return workbook_response(fmt, f"city-{context['city'].code}-fy{context['year']}",
                              pages.city_sheets(context["figures"], context["charts"]))
 
@@ -146,7 +137,7 @@ def city_export(city_id: int, fmt: str):
 @bp.route("/targets", methods=["GET", "POST"])
 @requires(can_set_targets)
 def targets():
-    year = _year()
+    year = fiscal_year_arg()
     if request.method == "POST":
         form = TargetsForm()
     else:

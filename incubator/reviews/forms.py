@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from incubator.forms import Form, options
 from incubator.i18n import LOCALES
 from incubator.reviews.models import SCORES, RubricCriterion
+from incubator.validators import Code
 
 
 class ReviewForm(Form):
@@ -40,19 +39,11 @@ def review_form(criteria: list[RubricCriterion], **kwargs) -> ReviewForm:
     return type("ReviewForm", (ReviewForm,), fields)(**kwargs)
 
 
-_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
 class CriterionForm(Form):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
-                       description=_l("Lower-case letters, digits and underscores; it never changes."))
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Code()], description=Code.description)
     position = IntegerField(_l("Position in the rubric"), default=0,
                             validators=[InputRequired(), NumberRange(min=0, max=999)])
     is_active = BooleanField(_l("Used for new reviews"), default=True)
-
-    def validate_code(self, field) -> None:
-        if field.data and not _CODE.match(field.data):
-            raise ValidationError(_l("Use lower-case letters, digits and underscores, starting with a letter."))
 
     def locale_fields(self):
         """Per locale: its name, the title field and the five descriptor fields."""

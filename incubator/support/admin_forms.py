@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from incubator.forms import Form, options
 from incubator.i18n import LOCALES
 from incubator.organizations.models import SupportArea
-
-_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-
+from incubator.validators import Code
 
 def _int_or_none(value):
     return int(value) if value not in (None, "") else None
 
 
 class CategoryForm(Form):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
-                       description=_l("Lower-case letters, digits and underscores; it never changes."))
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Code()], description=Code.description)
     parent_id = SelectField(_l("Belongs to"), coerce=_int_or_none, validators=[Optional()],
                             description=_l("Empty for a top-level category."))
     area = SelectField(_l("Support area"), choices=options(SupportArea.choices()))
@@ -33,10 +28,6 @@ class CategoryForm(Form):
     resolution_days = IntegerField(_l("Resolution within (business days)"),
                                    validators=[Optional(), NumberRange(min=1, max=365)],
                                    description=_l("Empty: as its category, else 10 business days."))
-
-    def validate_code(self, field) -> None:
-        if field.data and not _CODE.match(field.data):
-            raise ValidationError(_l("Use lower-case letters, digits and underscores, starting with a letter."))
 
     def names(self) -> dict[str, str]:
         return {code: self[f"name_{code}"].data.strip() for code in LOCALES}

@@ -11,6 +11,7 @@ from incubator.audit.services import record
 from incubator.auth.models import User
 from incubator.extensions import db
 from incubator.organizations.models import Organization
+from incubator.organizations.services import organizations as all_organizations
 from incubator.rules import NotAllowed
 from incubator.support.models import CannedReply, RoutingRule, SupportCategory
 
@@ -93,5 +94,5 @@ def delete_canned(reply: CannedReply, by: User) -> None:
 
 
 def organizations() -> list[Organization]:
-    return list(db.session.scalars(sa.select(Organization).where(Organization.is_active.is_(True))
-                                   .order_by(Organization.id)))
+    """The organizations that take requests now."""
+    return all_organizations(active_only=True)
