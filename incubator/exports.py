@@ -26,7 +26,6 @@ from incubator.extensions import db
 
 logger = logging.getLogger("incubator.exports")
 
-FORMATS = ("csv", "xlsx")
 BATCH = 500
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -64,19 +63,6 @@ def _filename(name: str, fmt: str) -> str:
     return f"{name}-{date.today().isoformat()}.{fmt}"
 
 
-def csv_response(name: str, columns: list[Column], items: Iterable[Any]) -> Response:
-    """Written whole before it is sent: the rows are read inside the request, and the lists are thousands of rows,
-    not millions."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([str(c.header) for c in columns])
-    for item in items:
-        writer.writerow([_csv_cell(plain(c.value(item))) for c in columns])
-    return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(name, "csv")}"'})
-
-
 def _csv_cell(value) -> Any:
     """Dates in ISO form; text that a spreadsheet would run as a formula is quoted (CSV injection)."""
     if isinstance(value, date):
@@ -103,15 +89,6 @@ def _fill_sheet(workbook, title, columns: list[Column], items: Iterable[Any]) ->
         sheet.append([_xlsx_cell(sheet, plain(c.value(item))) for c in columns])
 
 
-def xlsx_response(name: str, columns: list[Column], items: Iterable[Any], title) -> Response:
-    workbook = Workbook(write_only=True)
-    _fill_sheet(workbook, title, columns, items)
-    output = io.BytesIO()
-    workbook.save(output)
-    return Response(output.getvalue(), mimetype=XLSX_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(name, "xlsx")}"'})
-
-
 def _xlsx_cell(sheet, value):
     if isinstance(value, date):
         cell = WriteOnlyCell(sheet, value=value)
@@ -126,39 +103,34 @@ def _letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def export(fmt: str, name: str, title, columns: list[Column], stmt: sa.Select) -> Response:
-    """The whole filtered list as a file in ``fmt`` (csv or xlsx)."""
-    logger.info("export of %s as %s", name, fmt)
-    if fmt == "csv":
-        return csv_response(name, columns, rows(stmt))
-    return xlsx_response(name, columns, rows(stmt), title)
-
-
 @dataclass(frozen=True)
 class ColumnSheet:
     """One section of a report: its title, columns and rows (already computed)."""
 
     title: Any
     columns: list[Column]
-    rows: list[Any]
+    rows: Iterable[Any]
 
 
-def workbook_response(fmt: str, name: str, sheets: list[ColumnSheet]) -> Response:
-    """A report of several sections: an XLSX sheet per section, or one CSV with each section under its title."""
-    logger.info("export of %s as %s", name, fmt)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        for number, sheet in enumerate(sheets):
-            if number:
-                writer.writerow([])
+def _csv(name: str, sheets: list[ColumnSheet], titled: bool) -> Response:
+    """Written whole before it is sent: the rows are read inside the request, and the lists are thousands of rows,
+    not millions. Several sections follow each other, each under its title."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    for number, sheet in enumerate(sheets):
+        if number:
+            writer.writerow([])
+        if titled:
             writer.writerow([str(sheet.title)])
-            writer.writerow([str(c.header) for c in sheet.columns])
-            for item in sheet.rows:
-                writer.writerow([_csv_cell(plain(c.value(item))) for c in sheet.columns])
-        return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{_filename(name, "csv")}"'})
+        writer.writerow([str(c.header) for c in sheet.columns])
+        for item in sheet.rows:
+            writer.writerow([_csv_cell(plain(c.value(item))) for c in sheet.columns])
+    return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(name, "csv")}"'})
+
+
+def _xlsx(name: str, sheets: list[ColumnSheet]) -> Response:
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         _fill_sheet(workbook, sheet.title, sheet.columns, sheet.rows)
@@ -166,3 +138,16 @@ def workbook_response(fmt: str, name: str, sheets: list[ColumnSheet]) -> Respons
     workbook.save(output)
     return Response(output.getvalue(), mimetype=XLSX_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(name, "xlsx")}"'})
+
+
+def export(fmt: str, name: str, title, columns: list[Column], stmt: sa.Select) -> Response:
+    """The whole filtered list as a file in ``fmt`` (csv or xlsx)."""
+    logger.info("export of %s as %s", name, fmt)
+    sheet = ColumnSheet(title, columns, rows(stmt))
+    return _csv(name, [sheet], titled=False) if fmt == "csv" else _xlsx(name, [sheet])
+
+
+def workbook_response(fmt: str, name: str, sheets: list[ColumnSheet]) -> Response:
+    """A report of several sections: an XLSX sheet per section, or one CSV with each section under its title."""
+    logger.info("export of %s as %s", name, fmt)
+    return _csv(name, sheets, titled=True) if fmt == "csv" else _xlsx(name, sheets)

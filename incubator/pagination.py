@@ -61,6 +61,10 @@ def _decode(cursor: str, column) -> tuple[Any, int] | None:
         return None
 
 
+def _ordered(stmt: sa.Select, column, id_column, descending: bool) -> sa.Select:
+    return stmt.order_by(*((column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())))
+
+
 def page_by(stmt: sa.Select, column, id_column, size: int, cursor: str | None, descending: bool) -> Page:
     """Keyset pagination sorted by ``column`` then id: the cursor is the last row's (value, id), so a deep page
     costs one index range scan, like the first. ``column`` must not be NULL."""
@@ -71,8 +75,7 @@ def page_by(stmt: sa.Select, column, id_column, size: int, cursor: str | None, d
             stmt = stmt.where(sa.or_(column < value, sa.and_(column == value, id_column < row_id)))
         else:
             stmt = stmt.where(sa.or_(column > value, sa.and_(column == value, id_column > row_id)))
-    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
-    rows = list(db.session.scalars(stmt.order_by(*order).limit(size + 1)))
+    rows = list(db.session.scalars(_ordered(stmt, column, id_column, descending).limit(size + 1)))
     items = rows[:size]
     next_cursor = None
     if len(rows) > size:
@@ -97,8 +100,7 @@ def sorted_page(stmt: sa.Select, sorts: dict, sort: str, id_column, size: int | 
 def sorted_all(stmt: sa.Select, sorts: dict, sort: str, id_column) -> sa.Select:
     """``stmt`` in the chosen sort, every row: what an export writes."""
     column, descending = sorts.get(sort) or next(iter(sorts.values()))
-    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
-    return stmt.order_by(*order)
+    return _ordered(stmt, column, id_column, descending)
 
 
 def date_arg(name: str) -> date | None:

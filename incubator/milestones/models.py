@@ -87,10 +87,6 @@ class Milestone(TimestampMixin, db.Model):
 
     member = relationship("VentureMember", lazy="raise")
 
-    @property
-    def definition(self):
-        return DEFINITIONS[self.kind]
-
     def __repr__(self) -> str:
         return f"<Milestone {self.id} {self.kind.value} {self.occurred_on}>"
 

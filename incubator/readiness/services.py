@@ -16,7 +16,6 @@ class Line:
     criterion: Criterion
     state: State
     evidence: str
-    item: ReadinessItem | None
 
     @property
     def explanation(self):
@@ -39,10 +38,9 @@ class Checklist:
 
 def checklist(venture: Venture) -> Checklist:
     """Every criterion, in order, with the venture's state of it (unknown until someone says); one query."""
-    items = {item.criterion: item for item in db.session.scalars(
+    items = {item.criterion: (item.state, item.evidence) for item in db.session.scalars(
         sa.select(ReadinessItem).where(ReadinessItem.venture_id == venture.id))}
-    return Checklist([Line(c, items[c].state if c in items else State.UNKNOWN,
-                           items[c].evidence if c in items else "", items.get(c)) for c in Criterion])
+    return Checklist([Line(c, *items.get(c, (State.UNKNOWN, ""))) for c in Criterion])
 
 
 def set_item(venture: Venture, by: User, criterion: Criterion, state: State, evidence: str) -> ReadinessItem:

@@ -158,7 +158,7 @@ def _check_terms(starts_on: date, ends_on: date) -> None:
         raise NotAllowed(_l("A lease cannot end before it starts."))
 
 
-def _flush_lease(lease: Lease) -> None:
+def _flush_lease() -> None:
     """Insert or change the lease; the database's own guard against overlaps turns into a message (the view
     rolls the request back). Two PostgreSQL inserts that meet in the exclusion constraint can also end in a
     deadlock, which PostgreSQL breaks by failing one: the same conflict."""
@@ -193,7 +193,7 @@ def create_lease(venture: Venture, by: User, space: Space, starts_on: date, ends
                   monthly_rent_yen=monthly_rent_yen, deposit_yen=deposit_yen,
                   renewed_from_id=renewed_from.id if renewed_from else None)
     db.session.add(lease)
-    _flush_lease(lease)
+    _flush_lease()
     record(by, "lease.create", venture, lease_id=lease.id, space=space.room_number,
            period=f"{starts_on.isoformat()}/{ends_on.isoformat()}")
     logger.info("lease %s of space %s created by user %s", lease.id, space.id, by.id)
@@ -202,13 +202,12 @@ def create_lease(venture: Venture, by: User, space: Space, starts_on: date, ends
 
 def end_lease(lease: Lease, by: User, ends_on: date, reason: str) -> None:
     """End a lease early (or on the day it was to end anyway)."""
-    if ends_on < lease.starts_on:
-        raise NotAllowed(_l("A lease cannot end before it starts."))
+    _check_terms(lease.starts_on, ends_on)
     if ends_on > lease.ends_on:
         raise NotAllowed(_l("To extend a lease, renew it."))
     lease.ends_on = ends_on
     lease.end_reason = reason.strip()
-    _flush_lease(lease)
+    _flush_lease()
     record(by, "lease.end", lease.venture, lease_id=lease.id, ends_on=ends_on.isoformat())
 
 
@@ -224,7 +223,7 @@ def renewal_of(lease: Lease) -> Lease | None:
     return db.session.scalar(sa.select(Lease).where(Lease.renewed_from_id == lease.id))
 
 
-def end_leases_of(venture: Venture, by: User, ended_on: date, reason: str) -> int:
+def end_leases_of(venture: Venture, ended_on: date, reason: str) -> int:
     """On graduation or withdrawal: leases running past the day end on it, with the exit's reason; those not yet
     begun are dropped."""
     count = 0

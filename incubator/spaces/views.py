@@ -34,7 +34,7 @@ def index():
     return render_template("spaces/index.html", page=page, filters=filters, kinds=SpaceKind,
                            leases=services.leases_on(filters.on, page.items), buildings=[(b, b) for b in services.buildings()],
                            occupancy=services.occupancy_on(filters.on),
-                           expiring=services.expiring_count())
+                           expiring=services.expiring_count(), window=services.EXPIRY_WINDOW_DAYS)
 
 
 SPACE_COLUMNS = [
@@ -177,7 +177,8 @@ def end_lease(lease_id: int):
     except NotAllowed as error:
         db.session.rollback()
         form.ends_on.errors.append(error.message)
-        return _lease_form(form, _load_lease(lease_id).venture, _load_lease(lease_id), 422, "spaces/lease_end.html")
+        lease = _load_lease(lease_id)
+        return _lease_form(form, lease.venture, lease, 422, "spaces/lease_end.html")
     db.session.commit()
     flash(_("The lease now ends on %(date)s.", date=format_day(lease.ends_on)), "success")
     return redirect(url_for("ventures.detail", venture_id=lease.venture_id, _anchor="leases"))

@@ -119,6 +119,12 @@ def has_clock(application: Application) -> bool:
     return application.uses_startup_visa and application.stage in CLOCK_STAGES
 
 
+def clock_for(application_id: int | None) -> Clock | None:
+    """The clock of the application a venture came from, if it runs one (a venture's pages show it)."""
+    application = db.session.get(Application, application_id) if application_id is not None else None
+    return clock_of(application) if application is not None and has_clock(application) else None
+
+
 def events(application: Application) -> list[VisaEvent]:
     return list(db.session.scalars(sa.select(VisaEvent).where(VisaEvent.application_id == application.id)
                                    .order_by(VisaEvent.occurred_on, VisaEvent.id)))

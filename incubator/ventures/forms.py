@@ -10,7 +10,7 @@ from incubator.forms import Form, options
 from incubator.i18n import country_choices
 from incubator.validators import CorporateNumber, Katakana, NotInFuture, NotInPast
 from incubator.ventures.models import (CURRENT_STATUSES, EXIT_STATUSES, ExitDestination, MemberRole, Sector,
-                                       VentureStage)
+                                       VentureStage, VentureStatus)
 
 
 def card_has_expiry(form) -> bool:
@@ -43,9 +43,10 @@ class VentureForm(Form):
         self.country_code.choices = options(country_choices(), blank="—")
 
     def venture_data(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "name_latin", "name_native", "name_ja", "country_code", "sector", "stage", "status", "corporate_number",
-            "website", "is_listing_consented")}
+        data = {name: getattr(self, name).data for name in (
+            "name_latin", "name_native", "name_ja", "country_code", "website", "is_listing_consented")}
+        return dict(data, sector=Sector(self.sector.data), stage=VentureStage(self.stage.data),
+                    status=VentureStatus(self.status.data), corporate_number=self.corporate_number.data or None)
 
 
 class MemberForm(Form):

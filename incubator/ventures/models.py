@@ -137,9 +137,13 @@ class VentureMember(TimestampMixin, db.Model):
     def display_name(self) -> str:
         return self.name_native or self.name_latin
 
-    @property
-    def is_current(self) -> bool:
-        return self.ended_on is None
+    @classmethod
+    def current_on(cls, day: date):
+        """In SQL: a member on ``day`` (no last day yet, or a last day still to come)."""
+        return sa.or_(cls.ended_on.is_(None), cls.ended_on >= day)
+
+    def is_current_on(self, day: date) -> bool:
+        return self.ended_on is None or self.ended_on >= day
 
     def __repr__(self) -> str:
         return f"<VentureMember {self.id} venture={self.venture_id}>"

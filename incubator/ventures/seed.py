@@ -183,7 +183,6 @@ def seed_ventures() -> None:
             "sector": sector, "stage": stage, "status": VentureStatus.INCUBATING, "corporate_number": None,
             "website": f"https://{name.lower().replace(' ', '-')}.example.com",
             "is_listing_consented": sector is not Sector.OTHER})
-        db.session.refresh(venture, ["members"])
         for own, latin, kana, nationality, role, status, card_days, locale in members:
             services.add_member(venture, staff, {
                 "role": role, "name_native": own, "name_latin": latin, "name_kana": kana, "nationality": nationality,
@@ -191,7 +190,6 @@ def seed_ventures() -> None:
                 "locale": locale, "residence_status": status,
                 "residence_card_expires_on": _card(card_days, today) if not exit_ else _card(card_days, started),
                 "started_on": started})
-            db.session.refresh(venture, ["members"])
         room, _ago, ends_in = lease
         space = rooms[room]
         spaces.create_lease(venture, staff, space, started, today + timedelta(days=ends_in), space.monthly_rent_yen,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from incubator.audit.services import record
@@ -50,25 +50,12 @@ CORPORATE_NUMBER_TAKEN = _l("Another venture already has this corporate number."
 def create_venture(by: User, data: dict) -> Venture:
     if _corporate_number_taken(data.get("corporate_number"), None):
         raise NotAllowed(CORPORATE_NUMBER_TAKEN)
-    venture = Venture(**_typed(data))
+    venture = Venture(**data, members=[])
     db.session.add(venture)
     db.session.flush()
     record(by, "venture.create", venture)
     logger.info("venture %s created by user %s", venture.id, by.id)
     return venture
-
-
-def _typed(data: dict) -> dict:
-    data = dict(data)
-    for name, enum in (("sector", Sector), ("status", VentureStatus)):
-        if isinstance(data.get(name), str):
-            data[name] = enum(data[name])
-    if isinstance(data.get("stage"), str):
-        from incubator.ventures.models import VentureStage
-
-        data["stage"] = VentureStage(data["stage"])
-    data["corporate_number"] = data.get("corporate_number") or None
-    return data
 
 
 STALE = _l("Someone else saved this venture while you were editing it. Your changes have not been saved: "
@@ -83,8 +70,8 @@ def update_venture(venture: Venture, by: User, data: dict, expected_version: int
         data.pop("status", None)  # an alumnus keeps its status; its exit has its own record
     if _corporate_number_taken(data.get("corporate_number"), venture.id):
         raise NotAllowed(CORPORATE_NUMBER_TAKEN)
-    changed = sorted(name for name, value in _typed(data).items() if getattr(venture, name) != value)
-    for name, value in _typed(data).items():
+    changed = sorted(name for name, value in data.items() if getattr(venture, name) != value)
+    for name, value in data.items():
         setattr(venture, name, value)
     try:
         db.session.flush()  # the UPDATE carries "WHERE version = expected": a save in between makes it fail
@@ -109,7 +96,7 @@ def exit_venture(venture: Venture, by: User, status: VentureStatus, ended_on: da
     for member in venture.members:
         if member.ended_on is None or member.ended_on > ended_on:
             member.ended_on = max(ended_on, member.started_on)
-    ended = end_leases_of(venture, by, ended_on, venture.exit_reason)
+    ended = end_leases_of(venture, ended_on, venture.exit_reason)
     db.session.flush()
     record(by, f"venture.{status.value}", venture, ended_on=ended_on.isoformat(), destination=destination.value,
            leases_ended=ended)
@@ -137,10 +124,10 @@ def add_member(venture: Venture, by: User, data: dict) -> VentureMember:
                 (data["email"] and member.email.lower() == data["email"])
                 or (account is not None and member.user_id == account.id)):
             raise NotAllowed(ALREADY_MEMBER)
-    member = VentureMember(venture_id=venture.id, user_id=account.id if account else None, **data)
+    member = VentureMember(user_id=account.id if account else None, **data)
     if account is not None:
         member.locale = account.locale
-    db.session.add(member)
+    venture.members.append(member)
     try:
         db.session.flush()
     except IntegrityError:  # the same person added by another request a moment ago
@@ -199,15 +186,14 @@ def membership(user: User, venture_id: int) -> VentureMember | None:
     """The user's current membership of the venture, or None."""
     return db.session.scalar(sa.select(VentureMember).where(
         VentureMember.venture_id == venture_id, VentureMember.user_id == user.id,
-        sa.or_(VentureMember.ended_on.is_(None), VentureMember.ended_on >= today_in_tokyo())))
+        VentureMember.current_on(today_in_tokyo())))
 
 
 def ventures_of(user: User) -> list[Venture]:
     """The ventures the user is a current member of."""
     return list(db.session.scalars(
         sa.select(Venture).join(VentureMember).where(
-            VentureMember.user_id == user.id,
-            sa.or_(VentureMember.ended_on.is_(None), VentureMember.ended_on >= today_in_tokyo()))
+            VentureMember.user_id == user.id, VentureMember.current_on(today_in_tokyo()))
         .order_by(Venture.id).distinct()))
 
 
@@ -281,10 +267,9 @@ def people_statement(filters: PeopleFilters, today: date | None = None) -> sa.Se
     from incubator.auth.models import ResidenceStatus
 
     today = today or today_in_tokyo()
-    stmt = sa.select(VentureMember).join(Venture).options(selectinload(VentureMember.venture))
+    stmt = sa.select(VentureMember).join(Venture).options(contains_eager(VentureMember.venture))
     if filters.current_only:
-        stmt = stmt.where(Venture.status.in_(CURRENT_STATUSES),
-                          sa.or_(VentureMember.ended_on.is_(None), VentureMember.ended_on >= today))
+        stmt = stmt.where(Venture.status.in_(CURRENT_STATUSES), VentureMember.current_on(today))
     if filters.role in MemberRole._value2member_map_:
         stmt = stmt.where(VentureMember.role == MemberRole(filters.role))
     if filters.nationality:

@@ -135,25 +135,32 @@ def detail(venture_id: int):
     return render_detail(_load(venture_id))
 
 
-def render_detail(venture: Venture, *, member_form=None, milestone_form=None, quarterly_form=None,
-                  readiness_form=None, status: int = 200):
-    """The staff's page of a venture. Other features' forms that failed validation come back through here."""
+def _venture_context(venture: Venture, milestone_form=None, quarterly_form=None) -> dict:
+    """What the staff's page and the tenant's page of a venture both show: leases, milestones, quarterly figures,
+    readiness, and the forms to propose or record them."""
     from incubator.milestones import services as milestones
     from incubator.milestones.forms import MilestoneForm, QuarterlyForm
     from incubator.milestones.models import DEFINITIONS
     from incubator.readiness import services as readiness
-    from incubator.readiness.forms import ReadinessForm
     from incubator.spaces.services import leases_of
 
-    if milestone_form is None:
-        milestone_form = MilestoneForm(formdata=None)
+    milestone_form = milestone_form or MilestoneForm(formdata=None)
     milestone_form.set_members(venture.members)
+    return dict(venture=venture, today=today_in_tokyo(), leases=leases_of(venture),
+                milestones=milestones.milestones_of(venture), updates=milestones.updates_of(venture),
+                checklist=readiness.checklist(venture), definitions=DEFINITIONS, milestone_form=milestone_form,
+                quarterly_form=quarterly_form or QuarterlyForm(formdata=None))
+
+
+def render_detail(venture: Venture, *, member_form=None, milestone_form=None, quarterly_form=None,
+                  readiness_form=None, status: int = 200):
+    """The staff's page of a venture. Other features' forms that failed validation come back through here."""
+    from incubator.readiness.forms import ReadinessForm
+
     return render_template(
-        "ventures/detail.html", venture=venture, today=today_in_tokyo(), leases=leases_of(venture),
-        milestones=milestones.milestones_of(venture), updates=milestones.updates_of(venture),
-        checklist=readiness.checklist(venture), definitions=DEFINITIONS,
+        "ventures/detail.html", **_venture_context(venture, milestone_form, quarterly_form),
+        card_window=services.CARD_WINDOW_DAYS,
         member_form=member_form or MemberForm(formdata=None, started_on=today_in_tokyo()),
-        milestone_form=milestone_form, quarterly_form=quarterly_form or QuarterlyForm(formdata=None),
         readiness_form=readiness_form or ReadinessForm(formdata=None)), status
 
 
@@ -313,32 +320,14 @@ def tenant(venture_id: int):
 
 def render_tenant(venture: Venture, membership: VentureMember, *, milestone_form=None, quarterly_form=None,
                   card_form=None, status: int = 200):
-    from incubator.milestones import services as milestones
-    from incubator.milestones.forms import MilestoneForm, QuarterlyForm
-    from incubator.milestones.models import DEFINITIONS
-    from incubator.readiness import services as readiness
-    from incubator.spaces.services import leases_of
-    from incubator.startup_visa import services as startup_visa
+    from incubator.startup_visa.services import clock_for
 
-    if milestone_form is None:
-        milestone_form = MilestoneForm(formdata=None)
-    milestone_form.set_members(venture.members)
-    clock = None
-    if venture.application_id is not None:
-        from incubator.applications.services import load as load_application
-
-        application = load_application(venture.application_id)
-        if application is not None and startup_visa.has_clock(application):
-            clock = startup_visa.clock_of(application)
     card_form = card_form or ResidenceCardForm(
         formdata=None, residence_status=membership.residence_status.value if membership.residence_status else "",
         residence_card_expires_on=membership.residence_card_expires_on)
     return render_template(
-        "ventures/tenant.html", venture=venture, membership=membership, today=today_in_tokyo(),
-        leases=leases_of(venture), milestones=milestones.milestones_of(venture),
-        updates=milestones.updates_of(venture), checklist=readiness.checklist(venture), definitions=DEFINITIONS,
-        milestone_form=milestone_form, quarterly_form=quarterly_form or QuarterlyForm(formdata=None),
-        card_form=card_form, clock=clock), status
+        "ventures/tenant.html", **_venture_context(venture, milestone_form, quarterly_form), membership=membership,
+        card_form=card_form, reminder_days=services.CARD_REMINDER_DAYS, clock=clock_for(venture.application_id)), status
 
 
 @bp.route("/my/ventures/<int:venture_id>/residence-card", methods=["POST"])
