@@ -16,6 +16,11 @@ def options(pairs: Iterable[tuple[str, object]], blank=None) -> list[SelectChoic
     return choices + [SelectChoice(value, label) for value, label in pairs]
 
 
+def int_or_none(value) -> int | None:
+    """A select's coerce for an optional id: the empty choice is None."""
+    return int(value) if value not in (None, "") else None
+
+
 class BabelTranslations:
     """WTForms' own messages ("This field is required.") from our catalogs, so every locale has them."""
 

@@ -38,10 +38,24 @@ def megabytes(size: int) -> str:
     return format_decimal(size / (1024 * 1024), format="#,##0.#")
 
 
+def accepted(each: bool = False):
+    """What may be uploaded, for the help under a file field: the kinds, and the size limit (``each`` when several
+    files go at once)."""
+    size = megabytes(current_app.config["MAX_UPLOAD_BYTES"])
+    if each:
+        return _l("PDF, Word, Excel, PowerPoint, PNG or JPEG, up to %(size)s MB each.", size=size)
+    return _l("PDF, Word, Excel, PowerPoint, PNG or JPEG, up to %(size)s MB.", size=size)
+
+
 def folder(name: str) -> str:
     path = os.path.join(current_app.config["UPLOAD_DIR"], name)
     os.makedirs(path, exist_ok=True)
     return path
+
+
+def chosen(files) -> list:
+    """The files of a multiple-file field that were really chosen (browsers send an empty part for none)."""
+    return [upload for upload in files or [] if upload and upload.filename]
 
 
 def store(upload, folder_name: str) -> StoredFile:
@@ -68,7 +82,8 @@ def store(upload, folder_name: str) -> StoredFile:
 
 
 def path(folder_name: str, stored_name: str) -> str:
-    return os.path.join(folder(folder_name), stored_name)
+    """Where a stored file is; reading it creates nothing."""
+    return os.path.join(current_app.config["UPLOAD_DIR"], folder_name, stored_name)
 
 
 def remove(folder_name: str, stored_name: str) -> None:

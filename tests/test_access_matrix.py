@@ -7,6 +7,8 @@ Requests carry no form data, so form posts answer 422 (or 400) to those allowed 
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.conftest import ROLES
@@ -257,8 +259,6 @@ def test_every_view_declares_who_may_use_it(app):
 
 def _sample_application(applicant):
     """A draft of the applicant's with one stored document."""
-    import os
-
     from incubator.applications import services
     from incubator.applications.models import ApplicationDocument, DocumentKind, Stage
     from incubator.extensions import db
@@ -322,7 +322,7 @@ def _sample_support(requester):
     from tests import factories
 
     request = factories.support_request(requester)
-    with open(uploads.path("support", "sample-matrix.pdf"), "wb") as handle:
+    with open(os.path.join(uploads.folder("support"), "sample-matrix.pdf"), "wb") as handle:
         handle.write(b"%PDF-1.4\n")
     attachment = SupportAttachment(request_id=request.id, original_name="plan.pdf", stored_name="sample-matrix.pdf",
                                    content_type="application/pdf", size_bytes=9, uploaded_by_id=requester.id)
@@ -353,7 +353,7 @@ def _sample_exchange(city_id: int, venture_id: int, by):
     document = ExchangeDocument(exchange_id=exchange.id, original_name="programme.pdf",
                                 stored_name="sample-exchange.pdf", content_type="application/pdf", size_bytes=9,
                                 uploaded_by_id=by.id)
-    with open(uploads.path("exchanges", "sample-exchange.pdf"), "wb") as handle:
+    with open(os.path.join(uploads.folder("exchanges"), "sample-exchange.pdf"), "wb") as handle:
         handle.write(b"%PDF-1.4\n")
     outcome = ExchangeOutcome(exchange_id=exchange.id, kind=OutcomeKind.BUSINESS_MATCH, description="A match")
     contact = CityContact(city_id=city_id, name="LIU Min")

@@ -7,16 +7,16 @@ from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Op
 from incubator.auth.forms import LOCALE_CHOICES, email_field, password_field
 from incubator.auth.models import Role
 from incubator.cities.models import CityRelationship, CityStatus
-from incubator.forms import Form, options
+from incubator.forms import Form, int_or_none, options
 from incubator.i18n import LOCALES, country_choices
 from incubator.validators import Code
 
 
 class AccountForm(Form):
     role = SelectField(_l("Role"), choices=options(Role.choices()))
-    organization_id = SelectField(_l("Organization (agents)"), coerce=lambda v: int(v) if v else None,
+    organization_id = SelectField(_l("Organization (agents)"), coerce=int_or_none,
                                   validators=[Optional()])
-    partner_city_id = SelectField(_l("Partner city (liaisons)"), coerce=lambda v: int(v) if v else None,
+    partner_city_id = SelectField(_l("Partner city (liaisons)"), coerce=int_or_none,
                                   validators=[Optional()])
     is_active = BooleanField(_l("Active"), default=True)
 

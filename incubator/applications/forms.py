@@ -9,9 +9,10 @@ from wtforms import (BooleanField, DateField, EmailField, FieldList, FormField, 
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, StopValidation
 
+from incubator import uploads
 from incubator.applications.models import DECISIONS, DocumentKind, OnboardingStep, Stage
 from incubator.auth.models import ResidenceStatus
-from incubator.forms import Form, SubForm, options
+from incubator.forms import Form, SubForm, int_or_none, options
 from incubator.i18n import country_choices
 from incubator.spaces.models import SpaceKind
 from incubator.validators import Katakana, NotInFuture, NotInPast
@@ -94,9 +95,6 @@ CONSENT_LISTING = _l(
     "liaisons of Kawasaki's partner cities.")
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "") else None
-
 
 class ApplicationForm(Form):
     founders = FieldList(FormField(FounderForm), min_entries=1, max_entries=MAX_FOUNDERS)
@@ -113,7 +111,7 @@ class ApplicationForm(Form):
     planned_start = DateField(_l("Planned start at THINK"), validators=[NeededToSubmit(), Optional()])
     space_wanted = SelectField(_l("Space wanted at THINK"), validators=[NeededToSubmit()])
     uses_startup_visa = BooleanField(_l("The founder will use the startup visa (Designated Activities)"))
-    referring_city_id = SelectField(_l("Referred by a partner city"), coerce=_int_or_none, validators=[Optional()])
+    referring_city_id = SelectField(_l("Referred by a partner city"), coerce=int_or_none, validators=[Optional()])
     consent_purpose = BooleanField(CONSENT_PURPOSE, validators=[
         NeededToSubmit(_l("Please agree to the purpose of use to submit the application."))])
     consent_sharing = BooleanField(CONSENT_SHARING, validators=[
@@ -150,9 +148,9 @@ class DocumentForm(Form):
     kind = SelectField(_l("Kind of document"), choices=options(DocumentKind.choices()))
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
 
-    def __init__(self, *args, max_megabytes: str, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.file.description = _l("PDF, Word, Excel, PowerPoint, PNG or JPEG, up to %(size)s MB.", size=max_megabytes)
+        self.file.description = uploads.accepted()
 
 
 class StageForm(Form):

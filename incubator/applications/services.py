@@ -93,7 +93,6 @@ def submit(application: Application, by: User) -> None:
 # --- documents -------------------------------------------------------------------------------------------------
 
 FOLDER = "applications"
-megabytes = uploads.megabytes
 
 
 def upload_dir() -> str:

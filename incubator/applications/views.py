@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,10 +31,6 @@ def _ensure_editable(application: Application) -> None:
         abort(409, description=_("This application has been submitted and can no longer be changed."))
 
 
-def _max_megabytes() -> str:
-    return services.megabytes(current_app.config["MAX_UPLOAD_BYTES"])
-
-
 def _render_edit(application: Application, form: ApplicationForm | None = None,
                  document_form: DocumentForm | None = None, status: int = 200):
     if form is None:
@@ -43,7 +39,7 @@ def _render_edit(application: Application, form: ApplicationForm | None = None,
         if request.args.get("add") and len(form.founders) < MAX_FOUNDERS:
             form.founders.append_entry()
     return render_template("applications/edit.html", application=application, form=form,
-                           document_form=document_form or DocumentForm(max_megabytes=_max_megabytes()),
+                           document_form=document_form or DocumentForm(),
                            max_founders=MAX_FOUNDERS), status
 
 
@@ -131,7 +127,7 @@ def _blank(data: dict) -> bool:
 def upload(application_id: int):
     application = _load(application_id, can_edit_application)
     _ensure_editable(application)
-    form = DocumentForm(max_megabytes=_max_megabytes())
+    form = DocumentForm()
     if not form.validate_on_submit():
         return _render_edit(application, document_form=form, status=422)
     try:

@@ -68,10 +68,9 @@ def dashboard_context(user: User) -> dict:
     if permissions.can_manage_researcher_cases(user):
         context["researcher_case_counts"] = researchers.status_counts()
     if permissions.is_applicant(user):
-        from incubator.support.models import SupportRequest
-        from incubator.support.services import requests_of
+        from incubator.support.services import recent_of
 
-        context["my_support"] = list(db.session.scalars(requests_of(user).order_by(SupportRequest.id.desc()).limit(5)))
+        context["my_support"] = recent_of(user)
     if permissions.can_work_support_queue(user):
         from incubator.support.services import my_urgent
 

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from incubator.exchanges.models import MAX_PARTICIPANTS, ExchangeKind, OutcomeKind, OutcomeStatus, Visibility
-from incubator.forms import Form, options
+from incubator.forms import Form, int_or_none, options
 
 LINES = _l("One per line.")
 
@@ -98,7 +98,7 @@ class OutcomeForm(Form):
     kind = SelectField(_l("Outcome"), choices=options(OutcomeKind.choices()))
     description = StringField(_l("What"), validators=[DataRequired(), Length(max=500)])
     status = SelectField(_l("Status"), choices=options(OutcomeStatus.choices()))
-    venture_id = SelectField(_l("Venture"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
+    venture_id = SelectField(_l("Venture"), coerce=int_or_none, validators=[Optional()])
 
     def set_ventures(self, ventures) -> None:
         self.venture_id.choices = options(((str(v.id), v.display_name) for v in ventures), blank="—")

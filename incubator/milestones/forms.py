@@ -5,7 +5,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from incubator.dates import today_in_tokyo
-from incubator.forms import Form, options
+from incubator.forms import Form, int_or_none, options
 from incubator.milestones.models import MAX_AMOUNT_YEN, MAX_HEADCOUNT, MilestoneKind
 from incubator.milestones.services import quarter_of
 from incubator.validators import NotInFuture
@@ -18,7 +18,7 @@ class MilestoneForm(Form):
                               description=_l("Funding raised only."))
     headcount = IntegerField(_l("People hired"), validators=[Optional(), NumberRange(min=1, max=MAX_HEADCOUNT)],
                              description=_l("Hires only."))
-    member_id = SelectField(_l("Member"), coerce=lambda v: int(v) if v else None, validators=[Optional()],
+    member_id = SelectField(_l("Member"), coerce=int_or_none, validators=[Optional()],
                             description=_l("Business Manager status only: who obtained it."))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from incubator.forms import Form, options
+from incubator.forms import Form, int_or_none, options
 from incubator.spaces.models import MAX_DEPOSIT_YEN, MAX_MONTHLY_RENT_YEN, SpaceKind
 
 YEN = _l("In yen, without separators.")
@@ -24,7 +24,7 @@ class EndsAfterStart:
 
 
 class LeaseForm(Form):
-    space_id = SelectField(_l("Space"), coerce=lambda v: int(v) if v else None,
+    space_id = SelectField(_l("Space"), coerce=int_or_none,
                            validators=[DataRequired(_l("Choose a space."))])
     starts_on = DateField(_l("First day"), validators=[InputRequired(_l("Give the date."))])
     ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Give the date.")), EndsAfterStart()])

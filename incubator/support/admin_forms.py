@@ -6,18 +6,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from incubator.forms import Form, options
+from incubator.forms import Form, int_or_none, options
 from incubator.i18n import LOCALES
 from incubator.organizations.models import SupportArea
 from incubator.validators import Code
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "") else None
-
 
 class CategoryForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Code()], description=Code.description)
-    parent_id = SelectField(_l("Belongs to"), coerce=_int_or_none, validators=[Optional()],
+    parent_id = SelectField(_l("Belongs to"), coerce=int_or_none, validators=[Optional()],
                             description=_l("Empty for a top-level category."))
     area = SelectField(_l("Support area"), choices=options(SupportArea.choices()))
     position = IntegerField(_l("Position"), default=0, validators=[InputRequired(), NumberRange(min=0, max=999)])
@@ -40,7 +37,7 @@ class CategoryForm(Form):
 
 
 class CannedReplyForm(Form):
-    organization_id = SelectField(_l("Organization"), coerce=_int_or_none,
+    organization_id = SelectField(_l("Organization"), coerce=int_or_none,
                                   validators=[DataRequired(_l("Choose an organization."))])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)],
                         description=_l("For the agents, to find the reply."))
@@ -61,8 +58,8 @@ CannedReplyBodiesForm = _with_locales(CannedReplyForm, "body", TextAreaField)
 
 
 class RuleForm(Form):
-    category_id = SelectField(_l("Category or subcategory"), coerce=_int_or_none,
+    category_id = SelectField(_l("Category or subcategory"), coerce=int_or_none,
                               validators=[DataRequired(_l("Choose a category."))])
-    organization_id = SelectField(_l("Goes to"), coerce=_int_or_none,
+    organization_id = SelectField(_l("Goes to"), coerce=int_or_none,
                                   validators=[DataRequired(_l("Choose an organization."))])
     is_active = BooleanField(_l("In use"), default=True)

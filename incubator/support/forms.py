@@ -7,14 +7,13 @@ from wtforms import (BooleanField, EmailField, HiddenField, RadioField, SelectFi
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from incubator.forms import Form, options
+from incubator.forms import Form, int_or_none, options
 from incubator.i18n import LOCALES
 
 # Requests may be written in more languages than the site is translated into; replies come in a served one.
 WRITTEN_LANGUAGES = {**{code: name for code, (name, _tag) in LOCALES.items()},
                      "th": "ภาษาไทย", "id": "Bahasa Indonesia", "tl": "Tagalog / Filipino", "ne": "नेपाली",
                      "pt": "Português", "es": "Español", "mn": "Монгол"}
-FILES_HELP = _l("PDF, Word, Excel, PowerPoint, PNG or JPEG, up to %(size)s MB each.")
 
 
 def files_field():
@@ -22,7 +21,7 @@ def files_field():
 
 
 class RequestForm(Form):
-    category_id = SelectField(_l("What do you need help with?"), coerce=lambda v: int(v) if v else None,
+    category_id = SelectField(_l("What do you need help with?"), coerce=int_or_none,
                               validators=[DataRequired(_l("Choose what the request is about."))])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
                         description=_l("A few words, e.g. “Opening a bank account”."))
@@ -81,7 +80,7 @@ class StatusForm(Form):
 
 
 class AssignForm(Form):
-    assignee_id = SelectField(_l("Assign to"), coerce=lambda v: int(v) if v else None,
+    assignee_id = SelectField(_l("Assign to"), coerce=int_or_none,
                               validators=[DataRequired(_l("Choose a person."))])
     version = HiddenField()
 
@@ -91,7 +90,7 @@ class AssignForm(Form):
 
 
 class TransferForm(Form):
-    organization_id = SelectField(_l("Transfer to"), coerce=lambda v: int(v) if v else None,
+    organization_id = SelectField(_l("Transfer to"), coerce=int_or_none,
                                   validators=[DataRequired(_l("Choose an organization."))])
     reason = StringField(_l("Reason"), validators=[DataRequired(_l("Give the reason for the transfer.")),
                                                    Length(max=500)])

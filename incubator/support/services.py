@@ -8,7 +8,7 @@ event and audit entry, and queues its mail, in the same transaction.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -23,6 +23,7 @@ from incubator.dates import fiscal_year, local_date
 from incubator.db import utcnow
 from incubator.extensions import db
 from incubator.organizations.models import Organization
+from incubator.reminders.models import ReminderLog
 from incubator.rules import Conflict, NotAllowed
 from incubator.support import notify, references, sla
 from incubator.support.models import (OPEN_STATUSES, EventKind, RequestStatus, RoutingRule, SupportAttachment,
@@ -357,6 +358,32 @@ def breaches(now: datetime) -> dict[int, list[SupportRequest]]:
     return result
 
 
+def _breach_log(request: SupportRequest, now: datetime) -> tuple[str, date]:
+    """How a breach is remembered: the request and the day of the deadline it missed."""
+    return f"sla:{request.id}", request.breached_due_at(now).date()
+
+
+def new_breaches(now: datetime) -> dict[int, list[SupportRequest]]:
+    """Overdue requests per organization id that were not reported for the same deadline before (one query
+    reads what was reported)."""
+    overdue = breaches(now)
+    keys = [_breach_log(request, now)[0] for requests in overdue.values() for request in requests]
+    reported = {tuple(row) for row in db.session.execute(
+        sa.select(ReminderLog.key, ReminderLog.due_on).where(ReminderLog.key.in_(keys)))} if keys else set()
+    fresh = {organization_id: [r for r in requests if _breach_log(r, now) not in reported]
+             for organization_id, requests in overdue.items()}
+    return {organization_id: requests for organization_id, requests in fresh.items() if requests}
+
+
+def escalate(organization: Organization, requests: list[SupportRequest], now: datetime) -> None:
+    """Remember these breaches and mail the organization's lead about them (a concurrent run trips the log's
+    unique key when the caller commits)."""
+    for request in requests:
+        key, due_on = _breach_log(request, now)
+        db.session.add(ReminderLog(key=key, due_on=due_on, days_before=0))
+    notify.escalation(organization, requests)
+
+
 # --- reading ----------------------------------------------------------------------------------------------------
 
 def load(request_id: int) -> SupportRequest | None:
@@ -400,6 +427,12 @@ def applicant_by_email(email: str) -> User | None:
 def requests_of(user: User) -> sa.Select:
     return (sa.select(SupportRequest).where(SupportRequest.requester_id == user.id)
             .options(joinedload(SupportRequest.organization), joinedload(SupportRequest.category)))
+
+
+def recent_of(user: User, limit: int = 5) -> list[SupportRequest]:
+    """The user's latest requests, for their dashboard."""
+    return list(db.session.scalars(sa.select(SupportRequest).where(SupportRequest.requester_id == user.id)
+                                   .order_by(SupportRequest.id.desc()).limit(limit)))
 
 
 def my_urgent(user: User, limit: int = 5) -> list[SupportRequest]:

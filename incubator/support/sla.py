@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from incubator.business_days import add_business_time, business_time_between
+from incubator.business_days import add_business_days, add_business_time, business_time_between
 from incubator.support.models import SupportCategory, SupportRequest
 
 
@@ -26,8 +26,8 @@ def targets(category: SupportCategory, parent: SupportCategory | None) -> tuple[
 
 
 def start(request: SupportRequest, now: datetime, first_days: int, resolution_days: int) -> None:
-    request.first_response_due_at = add_business_time(now, timedelta(days=first_days))
-    request.resolution_due_at = add_business_time(now, timedelta(days=resolution_days))
+    request.first_response_due_at = add_business_days(now, first_days)
+    request.resolution_due_at = add_business_days(now, resolution_days)
     request.first_response_left_s = request.resolution_left_s = None
 
 

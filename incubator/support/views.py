@@ -20,8 +20,8 @@ from incubator.support import bp, catalog, services
 from incubator.support import queue as queues
 from incubator.support.forms import (WRITTEN_LANGUAGES, AssignForm, OnBehalfForm, RatingForm, ReplyForm, RequestForm, SplitForm,
                                      StatusForm, TransferForm, version_of)
-from incubator.support.models import EventKind, RequestStatus, SupportAttachment, SupportRequest
-from incubator.uploads import megabytes
+from incubator.support.models import RequestStatus, SupportAttachment, SupportRequest
+from incubator import uploads
 
 
 def _load(request_id: int) -> SupportRequest:
@@ -43,13 +43,6 @@ def _handled(request_id: int) -> SupportRequest:
     if not can_handle_support_request(current_user, item):
         abort(404)  # the requester: these actions do not exist for them
     return item
-
-
-def _files_help() -> str:
-    from flask import current_app
-
-    return _("PDF, Word, Excel, PowerPoint, PNG or JPEG, up to %(size)s MB each.",
-             size=megabytes(current_app.config["MAX_UPLOAD_BYTES"]))
 
 
 # --- filing ----------------------------------------------------------------------------------------------------
@@ -96,7 +89,7 @@ def new():
             filed_by=current_user, requester=requester, contact_name=contact_name, contact_email=contact_email,
             category=category, title=form.title.data, description=form.description.data,
             written_locale=form.written_locale.data, reply_locale=form.reply_locale.data,
-            consent=form.consent_sharing.data, files=[f for f in form.files.data or [] if f and f.filename])
+            consent=form.consent_sharing.data, files=uploads.chosen(form.files.data))
     except NotAllowed as error:
         db.session.rollback()
         form.files.errors.append(error.message)
@@ -111,7 +104,7 @@ def new():
 
 def _new_page(form, status: int):
     return render_template("support/new.html", form=form, on_behalf=is_staff(current_user),
-                           files_help=_files_help()), status
+                           files_help=uploads.accepted(each=True)), status
 
 
 # --- one request -----------------------------------------------------------------------------------------------
@@ -127,12 +120,12 @@ def render_detail(item: SupportRequest, *, reply_form=None, status_form=None, as
     handler = can_handle_support_request(current_user, item)
     now = utcnow()
     parts = services.parts_of(item) if item.is_split else []
-    context = dict(item=item, handler=handler, now=now, parts=parts, files_help=_files_help(),
+    context = dict(item=item, handler=handler, now=now, parts=parts, files_help=uploads.accepted(each=True),
                    written_name=WRITTEN_LANGUAGES.get(item.written_locale, item.written_locale),
                    messages=services.messages(item, internal=handler),
                    attachments=services.attachments(item, internal=handler),
                    history=services.history(item), reopen_until=services.reopen_deadline(item),
-                   can_reopen=services.can_reopen(item, now), statuses=RequestStatus, kinds=EventKind)
+                   can_reopen=services.can_reopen(item, now))
     reply_form = reply_form or ReplyForm(formdata=None)
     if handler:
         canned = catalog.canned_replies(item.organization_id)
@@ -170,7 +163,7 @@ def reply(request_id: int):
         return render_detail(item, reply_form=form, status=422)
     try:
         services.add_message(item, current_user, form.body.data, internal=handler and form.internal.data,
-                             as_handler=handler, files=[f for f in form.files.data or [] if f and f.filename])
+                             as_handler=handler, files=uploads.chosen(form.files.data))
     except Conflict as error:
         return _again(request_id, error, 409, reply_form=form)
     except NotAllowed as error:
@@ -231,9 +224,9 @@ def rate(request_id: int):
 
 # --- handling --------------------------------------------------------------------------------------------------
 
-def _act(request_id: int, form, action, done: str, form_name: str):
+def _act(item: SupportRequest, form, action, done: str, form_name: str):
     """Validate ``form``, run ``action(item, form)``, commit once; or show the request again with the reason."""
-    item = _handled(request_id)
+    request_id = item.id
     if not form.validate_on_submit():
         return render_detail(item, status=422, **{form_name: form})
     try:
@@ -264,7 +257,7 @@ def assign(request_id: int):
     item = _handled(request_id)
     form = AssignForm()
     form.set_people(services.assignable(item.organization_id))
-    return _act(request_id, form, lambda item, form: services.assign(
+    return _act(item, form, lambda item, form: services.assign(
         item, current_user, db.session.get(User, form.assignee_id.data), version_of(form)),
         _("The request has been assigned."), "assign_form")
 
@@ -272,9 +265,10 @@ def assign(request_id: int):
 @bp.route("/<int:request_id>/status", methods=["POST"])
 @requires(can_work_support_queue)
 def change_status(request_id: int):
+    item = _handled(request_id)
     form = StatusForm()
     form.set_choices(list(RequestStatus))
-    return _act(request_id, form, lambda item, form: services.change_status(
+    return _act(item, form, lambda item, form: services.change_status(
         item, current_user, RequestStatus(form.status.data), version_of(form), form.reason.data or ""),
         _("The status has been changed. The requester has been told."), "status_form")
 
@@ -282,21 +276,23 @@ def change_status(request_id: int):
 @bp.route("/<int:request_id>/transfer", methods=["POST"])
 @requires(can_work_support_queue)
 def transfer(request_id: int):
+    item = _handled(request_id)
     form = TransferForm()
-    form.organization_id.choices = [("", "—")] + [(str(o.id), o.name) for o in catalog.organizations()]
-    return _act(request_id, form, lambda item, form: services.transfer(
-        item, current_user, next(o for o in catalog.organizations() if o.id == form.organization_id.data),
-        form.reason.data, version_of(form)),
+    organizations = {o.id: o for o in catalog.organizations()}
+    form.organization_id.choices = [("", "—")] + [(str(o.id), o.name) for o in organizations.values()]
+    return _act(item, form, lambda item, form: services.transfer(
+        item, current_user, organizations[form.organization_id.data], form.reason.data, version_of(form)),
         _("The request has been transferred."), "transfer_form")
 
 
 @bp.route("/<int:request_id>/split", methods=["POST"])
 @requires(can_work_support_queue)
 def split(request_id: int):
+    item = _handled(request_id)
     form = SplitForm()
     organizations = {o.id: o for o in catalog.organizations()}
     form.organization_ids.choices = [(o.id, o.name) for o in organizations.values()]
-    return _act(request_id, form, lambda item, form: services.split(
+    return _act(item, form, lambda item, form: services.split(
         item, current_user, [organizations[i] for i in form.organization_ids.data or []], form.note.data or "",
         version_of(form)),
         _("The request has been split: each organization now has its own part."), "split_form")

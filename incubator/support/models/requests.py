@@ -97,9 +97,25 @@ class SupportRequest(TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def next_due_at(self) -> datetime | None:
+        """The deadline that comes next: the first response while there is none, then the resolution (None while
+        the clocks stand still)."""
+        if self.first_response_at is None and self.first_response_due_at is not None:
+            return self.first_response_due_at
+        return self.resolution_due_at
+
+    def breached_due_at(self, now: datetime) -> datetime | None:
+        """The deadline this open request has missed (the resolution's before the first response's), or None."""
+        if not self.is_open:
+            return None
+        for due in (self.resolution_due_at, self.first_response_due_at if self.first_response_at is None else None):
+            if due is not None and due < now:
+                return due
+        return None
+
     def is_overdue(self, now: datetime) -> bool:
-        return self.is_open and any(due is not None and due < now for due in (
-            self.resolution_due_at, self.first_response_due_at if self.first_response_at is None else None))
+        return self.breached_due_at(now) is not None
 
     def __repr__(self) -> str:
         return f"<SupportRequest {self.reference} {self.status.value}>"
