@@ -136,16 +136,21 @@ def postgres_url():
     import sqlalchemy as sa
 
     admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    # One scratch database per test process, so that two suites on one machine never share it.
+    name = f"incubator_scratch_{os.getpid()}"
     try:
         with admin.connect() as connection:
-            connection.exec_driver_sql("DROP DATABASE IF EXISTS incubator_scratch WITH (FORCE)")
-            connection.exec_driver_sql("CREATE DATABASE incubator_scratch")
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
     except sa.exc.OperationalError as error:
         pytest.skip(f"PostgreSQL is not reachable at {admin.url.render_as_string()}: "
                     f"{str(error.orig).splitlines()[0]} (set TEST_POSTGRES_URL to point elsewhere)")
     finally:
         admin.dispose()
-    yield admin.url.set(database="incubator_scratch").render_as_string(hide_password=False)
+    yield admin.url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.dispose()
 
 
 @pytest.fixture()
