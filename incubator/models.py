@@ -20,3 +20,4 @@ from incubator.support.models import (  # noqa: F401
 from incubator.exchanges.models import (  # noqa: F401
     CalendarFeed, CityContact, Exchange, ExchangeDocument, ExchangeOrganization, ExchangeOutcome, ReferralInvitation)
 from incubator.reports.models import Target  # noqa: F401
+from incubator.once.models import Submission  # noqa: F401
