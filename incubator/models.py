@@ -2,6 +2,7 @@
 
 from incubator.audit.models import AuditEntry  # noqa: F401
 from incubator.auth.models import Profile, User, UserToken  # noqa: F401
+from incubator.auth.twofactor_models import RecoveryCode, TwoFactor  # noqa: F401
 from incubator.cities.models import PartnerCity  # noqa: F401
 from incubator.organizations.models import Organization  # noqa: F401
 from incubator.outbox.models import OutboxMessage  # noqa: F401
