@@ -77,6 +77,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 100 per hour")
 
+    # Two-factor sign-in (TOTP): the roles that must use it (comma-separated; production: admin and staff), the
+    # name authenticator apps show, and the seconds between the password and the code before it must be typed again.
+    TWO_FACTOR_REQUIRED_ROLES = os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "")
+    TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Asia Entrepreneur Village")
+    TWO_FACTOR_PENDING_SECONDS = _int("TWO_FACTOR_PENDING_SECONDS", 300)
+
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -109,6 +115,7 @@ class TestConfig(Config):
     SERVER_BASE_URL = "http://localhost"
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    TWO_FACTOR_REQUIRED_ROLES = ""  # tests of the requirement set it themselves
     # Cheap hashing keeps the suite fast; production keeps the strong defaults.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
@@ -119,6 +126,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
+    TWO_FACTOR_REQUIRED_ROLES = os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "admin,staff")
 
     def __init__(self) -> None:
         if not self.SECRET_KEY:

@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     # Importing a feature's views module attaches its routes to the blueprint its package defines.
     from incubator.admin.views import bp as admin_bp
     from incubator.applications.views import bp as applications_bp
+    from incubator.auth import twofactor_views  # noqa: F401  (attaches its routes to the auth blueprint)
     from incubator.auth.views import bp as auth_bp
     from incubator.core.views import bp as core_bp
     from incubator.outbox.cli import bp as outbox_bp

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user
 
 from incubator.auth.models import Role
@@ -85,6 +85,17 @@ def can_view_partner_cities(user) -> bool:
 
 def can_edit_own_profile(user) -> bool:
     return is_signed_in(user)
+
+
+def must_use_two_factor(user) -> bool:
+    """The roles that may use the system only with two-factor sign-in (TWO_FACTOR_REQUIRED_ROLES)."""
+    role = _role(user)
+    required = {name.strip() for name in current_app.config.get("TWO_FACTOR_REQUIRED_ROLES", "").split(",")}
+    return role is not None and role.value in required
+
+
+def can_turn_off_two_factor(user) -> bool:
+    return is_signed_in(user) and not must_use_two_factor(user)
 
 
 # --- entrepreneur applications ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from incubator.audit.services import record
-from incubator.auth import bp, services
+from incubator.auth import bp, services, twofactor, twofactor_views
 from incubator.auth.forms import (ChangePasswordForm, ConfirmForm, EmailOnlyForm, LoginForm, NewPasswordForm,
                                   ProfileForm, RegisterForm)
 from incubator.auth.models import TokenPurpose
@@ -44,11 +44,20 @@ def login():
         db.session.commit()
         flash(_("Please confirm your e-mail address first. We have sent you a new link."), "warning")
         return render_template("auth/login.html", form=form), 403
-    login_user(user, remember=form.remember.data)
+    if twofactor.is_enabled(user):
+        # Not signed in yet: the code from the authenticator app comes first (auth/twofactor_views.py).
+        db.session.commit()  # a rehashed password
+        return twofactor_views.start_challenge(user, remember=form.remember.data, next_url=request.args.get("next"))
+    return finish_login(user, remember=form.remember.data, next_url=request.args.get("next"))
+
+
+def finish_login(user, *, remember: bool, next_url: str | None):
+    """Sign the person in, every factor checked: after the password, or after the code that follows it."""
+    login_user(user, remember=remember)
     services.record_login(user)
     db.session.commit()
     flash(_("Welcome back."), "success")
-    return redirect(safe_next(request.args.get("next")) or url_for("core.dashboard"))
+    return redirect(safe_next(next_url) or url_for("core.dashboard"))
 
 
 @bp.route("/auth/logout", methods=["POST"])
