@@ -64,47 +64,60 @@ class OnBehalfForm(RequestForm):
         return valid
 
 
-class ReplyForm(Form):
+class RequestActionForm(Form):
+    """A change of a request, made from its page: it carries the version of the request the page showed (a
+    change made meanwhile by someone else is refused, not overwritten) and what the page showed of its history
+    (so the refusal can say what happened)."""
+
+    version = HiddenField()
+    seen = HiddenField()
+
+
+class TakeForm(RequestActionForm):
+    pass
+
+
+class ReopenForm(RequestActionForm):
+    pass
+
+
+class ReplyForm(RequestActionForm):
     body = TextAreaField(_l("Message"), validators=[DataRequired(_l("Write a message first.")), Length(max=10000)])
     internal = BooleanField(_l("Internal note (the requester never sees it)"))
     files = files_field()
 
 
-class StatusForm(Form):
+class StatusForm(RequestActionForm):
     status = SelectField(_l("New status"), validators=[DataRequired()])
     reason = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
-    version = HiddenField()
 
     def set_choices(self, allowed) -> None:
         self.status.choices = options((s.value, s.label) for s in allowed)
 
 
-class AssignForm(Form):
+class AssignForm(RequestActionForm):
     assignee_id = SelectField(_l("Assign to"), coerce=int_or_none,
                               validators=[DataRequired(_l("Choose a person."))])
-    version = HiddenField()
 
     def set_people(self, people) -> None:
         self.assignee_id.choices = options(((str(p.id), p.profile.display_name or p.email) for p in people),
                                            blank="—")
 
 
-class TransferForm(Form):
+class TransferForm(RequestActionForm):
     organization_id = SelectField(_l("Transfer to"), coerce=int_or_none,
                                   validators=[DataRequired(_l("Choose an organization."))])
     reason = StringField(_l("Reason"), validators=[DataRequired(_l("Give the reason for the transfer.")),
                                                    Length(max=500)])
-    version = HiddenField()
 
 
-class SplitForm(Form):
+class SplitForm(RequestActionForm):
     organization_ids = SelectMultipleField(_l("Refer to"), coerce=int, widget=ListWidget(prefix_label=False),
                                            option_widget=CheckboxInput())
     note = StringField(_l("Note for every part"), validators=[Optional(), Length(max=500)])
-    version = HiddenField()
 
 
-class RatingForm(Form):
+class RatingForm(RequestActionForm):
     rating = RadioField(_l("How satisfied are you?"), coerce=int,
                         choices=options((n, str(n)) for n in range(1, 6)),
                         validators=[InputRequired(_l("Choose from 1 (not at all) to 5 (very)."))])
@@ -112,5 +125,6 @@ class RatingForm(Form):
 
 
 def version_of(form) -> int | None:
-    return int(form.version.data) if (form.version.data or "").isdigit() else None
+    value = form.version.data or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 

@@ -7,7 +7,9 @@ event and audit entry, and queues its mail, in the same transaction.
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -55,14 +57,18 @@ def _event(request: SupportRequest, kind: EventKind, by: User | None, **fields) 
     db.session.add(SupportEvent(request_id=request.id, kind=kind, by_id=by.id if by else None, **fields))
 
 
-def _store(request: SupportRequest, by: User, files, message: SupportMessage | None = None) -> None:
+def _store(request: SupportRequest, by: User, files, message: SupportMessage | None = None) -> list[str]:
+    """Keep the files on disk and add their rows; return the stored names (to remove them if the change fails)."""
+    names: list[str] = []
     for upload in files:
         stored = uploads.store(upload, FOLDER)
+        names.append(stored.stored_name)
         db.session.add(SupportAttachment(
             request_id=request.id, message_id=message.id if message else None,
             is_internal=bool(message and message.is_internal), original_name=stored.original_name,
             stored_name=stored.stored_name, content_type=stored.content_type, size_bytes=stored.size_bytes,
             uploaded_by_id=by.id))
+    return names
 
 
 def _new_request(*, now: datetime, category: SupportCategory, organization: Organization, rule, parent=None,
@@ -110,10 +116,36 @@ def file_request(*, filed_by: User, requester: User | None, contact_name: str, c
     return request
 
 
+# --- changes that can race -------------------------------------------------------------------------------------
+
+def one_change(action):
+    """Run a change of a request to its end, flushed. Whoever saved the same request first wins: a change made
+    meanwhile (the request's version moved on) is a Conflict wherever this change's flush happens, including the
+    flushes that queuing a mail or loading a part's case make on the way."""
+
+    @functools.wraps(action)
+    def guarded(*args, **kwargs):
+        try:
+            result = action(*args, **kwargs)
+            db.session.flush()
+        except StaleDataError:
+            raise Conflict(STALE) from None
+        return result
+
+    return guarded
+
+
+def _check_version(request: SupportRequest, expected_version: int | None) -> None:
+    if expected_version is not None and request.version != expected_version:
+        raise Conflict(STALE)
+
+
 # --- the conversation ------------------------------------------------------------------------------------------
 
+@one_change
 def add_message(request: SupportRequest, by: User, body: str, *, internal: bool, as_handler: bool,
-                files=()) -> SupportMessage:
+                files=(), expected_version: int | None = None) -> SupportMessage:
+    _check_version(request, expected_version)
     if request.status is S.CLOSED:
         raise NotAllowed(CLOSED)
     if internal and not as_handler:
@@ -127,35 +159,32 @@ def add_message(request: SupportRequest, by: User, body: str, *, internal: bool,
                              created_at=now)
     db.session.add(message)
     db.session.flush()
-    _store(request, by, files, message)
-    if as_handler and not internal:
-        if request.first_response_at is None:
-            sla.first_response(request, now)
-        if request.status in (S.NEW, S.ASSIGNED):
-            _set_status(request, by, S.IN_PROGRESS, now)
-        notify.reply_to_requester(request, message)
-    elif not as_handler:
-        if request.status is S.WAITING:
-            _set_status(request, by, S.IN_PROGRESS, now)
-        notify.requester_replied(request)
-    _save(request)
+    stored = _store(request, by, files, message)
+    if not internal:
+        # A public message changes the request for everyone on it: whoever acts on the page they saw before it
+        # is told (a reply and a status change, or two replies, at the same moment are a conflict, not a miss).
+        request.updated_at = now
+    try:
+        if as_handler and not internal:
+            if request.first_response_at is None:
+                sla.first_response(request, now)
+            if request.status in (S.NEW, S.ASSIGNED):
+                _set_status(request, by, S.IN_PROGRESS, now)
+            notify.reply_to_requester(request, message)
+        elif not as_handler:
+            if request.status is S.WAITING:
+                _set_status(request, by, S.IN_PROGRESS, now)
+            notify.requester_replied(request)
+        db.session.flush()
+    except StaleDataError:
+        for name in stored:  # the rows go with the rollback; the files must go too
+            uploads.remove(FOLDER, name)
+        raise
     record(by, "support.note" if internal else "support.reply", request, message_id=message.id)
     return message
 
 
 # --- handling --------------------------------------------------------------------------------------------------
-
-def _save(request: SupportRequest) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise Conflict(STALE)
-
-
-def _check_version(request: SupportRequest, expected_version: int | None) -> None:
-    if expected_version is not None and request.version != expected_version:
-        raise Conflict(STALE)
-
 
 def _set_status(request: SupportRequest, by: User | None, to: RequestStatus, now: datetime,
                 reason: str = "") -> None:
@@ -183,6 +212,7 @@ def _set_status(request: SupportRequest, by: User | None, to: RequestStatus, now
         _resolve_parent_when_all_parts_are(request, now)
 
 
+@one_change
 def change_status(request: SupportRequest, by: User, to: RequestStatus, expected_version: int | None,
                   reason: str = "") -> None:
     _check_version(request, expected_version)
@@ -192,7 +222,6 @@ def change_status(request: SupportRequest, by: User, to: RequestStatus, expected
     if request.is_split and to is S.RESOLVED:
         raise NotAllowed(_l("This request has been split: it is resolved when all its parts are."))
     _set_status(request, by, to, utcnow(), reason.strip())
-    _save(request)
     record(by, "support.status", request, to=to.value)
 
 
@@ -206,6 +235,7 @@ def assignable(organization_id: int) -> list[User]:
     return list(db.session.scalars(stmt.order_by(User.id)))
 
 
+@one_change
 def assign(request: SupportRequest, by: User, assignee: User, expected_version: int | None = None) -> None:
     _check_version(request, expected_version)
     if not request.is_open:
@@ -216,12 +246,12 @@ def assign(request: SupportRequest, by: User, assignee: User, expected_version: 
     _event(request, EventKind.ASSIGNED, by, assignee_id=assignee.id)
     if request.status is S.NEW:
         _set_status(request, by, S.ASSIGNED, utcnow())
-    _save(request)
     record(by, "support.assign", request, assignee=assignee.id)
     if assignee.id != by.id:
         notify.assigned(request, assignee)
 
 
+@one_change
 def transfer(request: SupportRequest, by: User, organization: Organization, reason: str,
              expected_version: int | None = None) -> None:
     """Hand the request to another organization: it arrives there as new and unassigned; its clocks run on."""
@@ -240,7 +270,6 @@ def transfer(request: SupportRequest, by: User, organization: Organization, reas
            reason=reason.strip())
     if request.status is not S.WAITING:
         _set_status(request, by, S.NEW, utcnow())
-    _save(request)
     record(by, "support.transfer", request, to=organization.code)
     notify.new_for_organization(request, organization)
 
@@ -250,6 +279,7 @@ def parts_of(request: SupportRequest) -> list[SupportRequest]:
                                    .options(joinedload(SupportRequest.organization)).order_by(SupportRequest.id)))
 
 
+@one_change
 def split(request: SupportRequest, by: User, organizations: list[Organization], note: str,
           expected_version: int | None = None) -> list[SupportRequest]:
     """Refer the case to several organizations at once: one linked part for each, with its own status and
@@ -282,7 +312,6 @@ def split(request: SupportRequest, by: User, organizations: list[Organization], 
     sla.pause(request, now)  # the parts carry the clocks now
     if request.status is not S.IN_PROGRESS:
         _set_status(request, by, S.IN_PROGRESS, now)
-    _save(request)
     record(by, "support.split", request, parts=[p.id for p in parts])
     for part, organization in zip(parts, organizations):
         notify.new_for_organization(part, organization)
@@ -290,9 +319,12 @@ def split(request: SupportRequest, by: User, organizations: list[Organization], 
 
 
 def _resolve_parent_when_all_parts_are(part: SupportRequest, now: datetime) -> None:
-    parent = db.session.get(SupportRequest, part.parent_id)
-    siblings = parts_of(parent)
-    if parent.is_open and all(p.status in (S.RESOLVED, S.CLOSED) for p in siblings):
+    # The case's row lock makes two parts resolved at the same moment take turns, so the second one sees the
+    # first's status (each alone would see the other still open, and the case would never resolve); the
+    # statuses are read from the database, not from what this session loaded before.
+    parent = db.session.get(SupportRequest, part.parent_id, with_for_update=True, populate_existing=True)
+    statuses = db.session.scalars(sa.select(SupportRequest.status).where(SupportRequest.parent_id == parent.id))
+    if parent.is_open and all(status in (S.RESOLVED, S.CLOSED) for status in statuses):
         _set_status(parent, None, S.RESOLVED, now, reason=str(_l("All parts are resolved.")))
 
 
@@ -308,23 +340,25 @@ def can_reopen(request: SupportRequest, now: datetime) -> bool:
     return request.status is S.RESOLVED and now < reopen_deadline(request)
 
 
-def reopen(request: SupportRequest, by: User) -> None:
+@one_change
+def reopen(request: SupportRequest, by: User, expected_version: int | None = None) -> None:
+    _check_version(request, expected_version)
     now = utcnow()
     if not can_reopen(request, now):
         raise NotAllowed(_l("This request can no longer be reopened. Please file a new request."))
     _set_status(request, by, S.IN_PROGRESS, now)
-    _save(request)
     record(by, "support.reopen", request)
 
 
-def rate(request: SupportRequest, by: User, rating: int, comment: str) -> None:
+@one_change
+def rate(request: SupportRequest, by: User, rating: int, comment: str, expected_version: int | None = None) -> None:
+    _check_version(request, expected_version)
     if request.status not in (S.RESOLVED, S.CLOSED):
         raise NotAllowed(_l("A request can be rated once it is resolved."))
     if request.rating is not None:
         raise NotAllowed(_l("You have already rated this request. Thank you."))
     request.rating, request.rating_comment, request.rated_at = rating, comment.strip(), utcnow()
     _event(request, EventKind.RATED, by)
-    _save(request)
     record(by, "support.rate", request, rating=rating)
 
 
@@ -386,13 +420,19 @@ def escalate(organization: Organization, requests: list[SupportRequest], now: da
 
 # --- reading ----------------------------------------------------------------------------------------------------
 
-def load(request_id: int) -> SupportRequest | None:
-    return db.session.scalar(sa.select(SupportRequest).where(SupportRequest.id == request_id).options(
+def load(request_id: int, *, lock: bool = False) -> SupportRequest | None:
+    """The request with what its page shows. ``lock``: for a change, hold the request's row until the commit, so
+    that a second change at the same moment waits for the first and then sees it (PostgreSQL; SQLite has one
+    writer at a time anyway, and the version column catches the rest)."""
+    stmt = sa.select(SupportRequest).where(SupportRequest.id == request_id).options(
         joinedload(SupportRequest.category).joinedload(SupportCategory.parent),
         joinedload(SupportRequest.organization),
         joinedload(SupportRequest.requester).selectinload(User.profile),
         joinedload(SupportRequest.assignee).selectinload(User.profile),
-        joinedload(SupportRequest.parent)))
+        joinedload(SupportRequest.parent))
+    if lock:
+        stmt = stmt.with_for_update(of=SupportRequest).execution_options(populate_existing=True)
+    return db.session.scalar(stmt)
 
 
 def messages(request: SupportRequest, internal: bool) -> list[SupportMessage]:
@@ -417,6 +457,95 @@ def history(request: SupportRequest) -> list[SupportEvent]:
         joinedload(SupportEvent.from_organization), joinedload(SupportEvent.to_organization),
         joinedload(SupportEvent.rule).joinedload(RoutingRule.category))
         .order_by(SupportEvent.id)))
+
+
+# --- what changed meanwhile -------------------------------------------------------------------------------------
+
+_SEEN = re.compile(r"(\d{1,18})\.(\d{1,18})")
+
+
+def seen_marker(events: list[SupportEvent], shown_messages: list[SupportMessage]) -> str:
+    """What a page showed of the request's history and conversation, carried by its forms: "<event>.<message>"
+    (the last ids), so that a conflict can say what happened after."""
+    return (f"{max((e.id for e in events), default=0)}."
+            f"{max((m.id for m in shown_messages), default=0)}")
+
+
+def _person(user: User | None) -> str | None:
+    return (user.profile.display_name or user.email) if user is not None else None
+
+
+def _sentence(event: SupportEvent, internal: bool):
+    """One event in words. The requester's page names no staff (as its history does)."""
+    person = _person(event.by) if internal else None
+    kind = event.kind
+    if kind is EventKind.STATUS:
+        status = event.to_status.label
+        return (_l("The status was changed to “%(status)s” by %(person)s meanwhile.", status=status, person=person)
+                if person else _l("The status was changed to “%(status)s” meanwhile.", status=status))
+    if kind is EventKind.REOPENED:
+        return (_l("The request was reopened by %(person)s meanwhile.", person=person) if person
+                else _l("The request was reopened meanwhile."))
+    if kind is EventKind.ASSIGNED:
+        if not internal:
+            return _l("The request was assigned meanwhile.")
+        if event.assignee_id == event.by_id:
+            return _l("%(person)s took the request meanwhile.", person=person)
+        return _l("The request was assigned to %(assignee)s by %(person)s meanwhile.",
+                  assignee=_person(event.assignee), person=person or "—")
+    if kind is EventKind.TRANSFERRED:
+        organization = event.to_organization.name
+        return (_l("The request was transferred to %(organization)s by %(person)s meanwhile.",
+                   organization=organization, person=person) if person
+                else _l("The request was transferred to %(organization)s meanwhile.", organization=organization))
+    if kind is EventKind.SPLIT:
+        return (_l("The request was split into parts by %(person)s meanwhile.", person=person) if person
+                else _l("The request was split into parts meanwhile."))
+    if kind is EventKind.RATED:
+        return _l("The request was rated meanwhile.")
+    return None  # filing and routing happen before anyone can see the request
+
+
+def _seen_ids(seen: str | None) -> tuple[int, int] | None:
+    match = _SEEN.fullmatch(seen or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def handed_over_since(request: SupportRequest, user: User, seen: str | None) -> bool:
+    """Whether the request left the user's organization after the page that ``seen`` describes (so the user, who
+    no longer sees it, had it in front of them a moment ago)."""
+    ids = _seen_ids(seen)
+    if ids is None or user.organization_id is None:
+        return False
+    return db.session.scalar(sa.select(sa.func.count(SupportEvent.id)).where(
+        SupportEvent.request_id == request.id, SupportEvent.id > ids[0],
+        SupportEvent.kind == EventKind.TRANSFERRED, SupportEvent.from_organization_id == user.organization_id)) > 0
+
+
+def changes_since(request: SupportRequest, seen: str | None, internal: bool) -> list:
+    """What happened to the request after the page that ``seen`` describes was shown, in words, oldest first:
+    the history's events and the messages this reader may see. Empty when ``seen`` says nothing."""
+    ids = _seen_ids(seen)
+    if ids is None:
+        return []
+    last_event, last_message = ids
+    events = db.session.scalars(sa.select(SupportEvent).where(
+        SupportEvent.request_id == request.id, SupportEvent.id > last_event).options(
+        joinedload(SupportEvent.by).selectinload(User.profile),
+        joinedload(SupportEvent.assignee).selectinload(User.profile),
+        joinedload(SupportEvent.to_organization)).order_by(SupportEvent.id))
+    changes = [(event.created_at, sentence) for event in events
+               if (sentence := _sentence(event, internal)) is not None]
+    stmt = sa.select(SupportMessage).where(SupportMessage.request_id == request.id,
+                                           SupportMessage.id > last_message).options(
+        joinedload(SupportMessage.author).selectinload(User.profile)).order_by(SupportMessage.id)
+    if not internal:
+        stmt = stmt.where(SupportMessage.is_internal.is_(False))
+    for message in db.session.scalars(stmt):
+        person = _person(message.author) or "—"
+        changes.append((message.created_at, _l("%(person)s added an internal note meanwhile.", person=person)
+                        if message.is_internal else _l("%(person)s replied meanwhile.", person=person)))
+    return [sentence for _at, sentence in sorted(changes, key=lambda change: change[0])]
 
 
 def applicant_by_email(email: str) -> User | None:

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,19 +22,23 @@ from incubator.permissions import (can_file_support_request, can_handle_support_
 from incubator.rules import Conflict, NotAllowed
 from incubator.support import bp, catalog, services
 from incubator.support import queue as queues
-from incubator.support.forms import (WRITTEN_LANGUAGES, AssignForm, OnBehalfForm, RatingForm, ReplyForm, RequestForm, SplitForm,
-                                     StatusForm, TransferForm, version_of)
+from incubator.support.forms import (WRITTEN_LANGUAGES, AssignForm, OnBehalfForm, RatingForm, ReopenForm, ReplyForm,
+                                     RequestForm, SplitForm, StatusForm, TakeForm, TransferForm, version_of)
 from incubator.support.models import RequestStatus, SupportAttachment, SupportRequest
 from incubator import uploads
+
+logger = logging.getLogger("incubator.support")
 
 
 def _load(request_id: int) -> SupportRequest:
     """The request, or 404 for a missing one and for one this user may not see. An agent's attempt at another
-    organization's request goes to the audit log."""
-    item = services.load(request_id)
+    organization's request goes to the audit log. A change holds the request's row until it commits."""
+    item = services.load(request_id, lock=request.method == "POST")
     if item is None:
         abort(404)
     if not can_view_support_request(current_user, item):
+        if request.method == "POST" and services.handed_over_since(item, current_user, request.form.get("seen")):
+            abort(_handed_over(item, POSTED_FORMS.get(request.endpoint, TakeForm)()))
         if is_agent(current_user):
             record(current_user, "support.denied", item, organization=current_user.organization_id)
             db.session.commit()
@@ -115,39 +123,110 @@ def detail(request_id: int):
     return render_detail(_load(request_id))
 
 
-def render_detail(item: SupportRequest, *, reply_form=None, status_form=None, assign_form=None, transfer_form=None,
-                  split_form=None, rating_form=None, status: int = 200):
+@dataclass
+class ConflictNotice:
+    """Someone else changed the request first: why nothing was saved, what happened meanwhile, and (when the form
+    is no longer on the page) what the person typed."""
+
+    message: Any
+    changes: list
+    form: str
+    typed: list[tuple[str, str]] = field(default_factory=list)
+    files_dropped: bool = False
+
+
+# The forms of a request's page: the handlers' and the requester's.
+HANDLER_FORMS = {"take_form": TakeForm, "assign_form": AssignForm, "status_form": StatusForm,
+                 "transfer_form": TransferForm, "split_form": SplitForm}
+REQUESTER_FORMS = {"reopen_form": ReopenForm, "rating_form": RatingForm}
+
+
+def render_detail(item: SupportRequest, *, status: int = 200, conflict: ConflictNotice | None = None, **kept):
+    """The request's page. ``kept``: forms posted back with what the person typed (by name, e.g. reply_form).
+    Every form carries the version and history of the request as this page shows it."""
     handler = can_handle_support_request(current_user, item)
     now = utcnow()
     parts = services.parts_of(item) if item.is_split else []
-    context = dict(item=item, handler=handler, now=now, parts=parts, files_help=uploads.accepted(each=True),
-                   written_name=WRITTEN_LANGUAGES.get(item.written_locale, item.written_locale),
-                   messages=services.messages(item, internal=handler),
-                   attachments=services.attachments(item, internal=handler),
-                   history=services.history(item), reopen_until=services.reopen_deadline(item),
-                   can_reopen=services.can_reopen(item, now))
-    reply_form = reply_form or ReplyForm(formdata=None)
+    messages = services.messages(item, internal=handler)
+    history = services.history(item)
+    seen = services.seen_marker(history, messages)
+    can_reopen = services.can_reopen(item, now)
+    S = RequestStatus
+    shows = {
+        "reply_form": item.status is not S.CLOSED and (handler or item.status is not S.RESOLVED),
+        "reopen_form": not handler and can_reopen,
+        "rating_form": not handler and item.status in (S.RESOLVED, S.CLOSED) and item.rating is None,
+        "take_form": handler and item.is_open and item.assignee_id != current_user.id,
+        "assign_form": handler and item.is_open,
+        "status_form": handler and bool(services.TRANSITIONS[item.status]),
+        "transfer_form": handler and item.is_open,
+        "split_form": handler and item.is_open and item.parent_id is None and not parts,
+    }
+    forms = {}
+    for name, form_class in {"reply_form": ReplyForm, **(HANDLER_FORMS if handler else REQUESTER_FORMS)}.items():
+        form = kept.get(name) or form_class(formdata=None)
+        form.version.data, form.seen.data = str(item.version), seen
+        forms[name] = form
     if handler:
         canned = catalog.canned_replies(item.organization_id)
         chosen = next((c for c in canned if c.id == request.args.get("canned", type=int)), None)
-        if chosen is not None and not reply_form.body.data:
-            reply_form.body.data = chosen.body_in(item.reply_locale)
-        status_form = status_form or StatusForm(formdata=None, version=item.version)
-        status_form.set_choices(services.TRANSITIONS[item.status])
-        assign_form = assign_form or AssignForm(formdata=None, version=item.version)
-        assign_form.set_people(services.assignable(item.organization_id))
-        transfer_form = transfer_form or TransferForm(formdata=None, version=item.version)
+        if chosen is not None and not forms["reply_form"].body.data:
+            forms["reply_form"].body.data = chosen.body_in(item.reply_locale)
+        forms["status_form"].set_choices(services.TRANSITIONS[item.status])
+        forms["assign_form"].set_people(services.assignable(item.organization_id))
         organizations = catalog.organizations()
-        transfer_form.organization_id.choices = [("", "—")] + [
+        forms["transfer_form"].organization_id.choices = [("", "—")] + [
             (str(o.id), o.name) for o in organizations if o.id != item.organization_id]
-        split_form = split_form or SplitForm(formdata=None, version=item.version)
-        split_form.organization_ids.choices = [(o.id, o.name) for o in organizations]
-        context.update(canned=canned, status_form=status_form, assign_form=assign_form, transfer_form=transfer_form,
-                       split_form=split_form)
-    elif item.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED) and item.rating is None:
-        context["rating_form"] = rating_form or RatingForm(formdata=None)
-    context["reply_form"] = reply_form
-    return render_template("support/detail.html", **context), status
+        forms["split_form"].organization_ids.choices = [(o.id, o.name) for o in organizations]
+        forms["canned"] = canned
+    if conflict is not None and not shows.get(conflict.form):
+        conflict.typed = _typed(kept[conflict.form])
+    return render_template(
+        "support/detail.html", item=item, handler=handler, now=now, parts=parts, messages=messages,
+        history=history, shows=shows, conflict=conflict, files_help=uploads.accepted(each=True),
+        written_name=WRITTEN_LANGUAGES.get(item.written_locale, item.written_locale),
+        attachments=services.attachments(item, internal=handler), reopen_until=services.reopen_deadline(item),
+        **forms), status
+
+
+def _typed(form) -> list[tuple[str, str]]:
+    """The text a person typed into ``form``, with its labels."""
+    return [(str(f.label.text), f.data) for f in form
+            if f.type in ("StringField", "TextAreaField") and isinstance(f.data, str) and f.data.strip()]
+
+
+def _refused(request_id: int, error: NotAllowed, form_name: str, form, status: int = 422):
+    """The change was refused and nothing was written: roll back and show the request as it is now, with the form
+    as the person filled it (``status``: 422, or 409 when the request's state forbids it). Someone else's change
+    first is a conflict (409) that says what happened meanwhile."""
+    db.session.rollback()
+    if not isinstance(error, Conflict):
+        flash(str(error.message), "danger")
+        return render_detail(services.load(request_id), status=status, **{form_name: form})
+    item = services.load(request_id)
+    logger.info("support request %s: %s by user %s lost to a change made first", request_id, request.endpoint,
+                current_user.id)
+    handler = can_handle_support_request(current_user, item)
+    files = getattr(form, "files", None)
+    notice = ConflictNotice(error.message, services.changes_since(item, form.seen.data, internal=handler),
+                            form_name, files_dropped=files is not None and bool(uploads.chosen(files.data)))
+    if not can_view_support_request(current_user, item):
+        return _handed_over(item, form)
+    return render_detail(item, status=409, conflict=notice, **{form_name: form})
+
+
+def _handed_over(item: SupportRequest, form):
+    """Transferred to another organization while this person worked on it: no longer theirs to see. Say so, and
+    give back what they typed."""
+    notice = ConflictNotice(services.STALE, services.changes_since(item, form.seen.data, internal=True), "",
+                            typed=_typed(form))
+    return make_response(render_template("support/conflict.html", conflict=notice), 409)
+
+
+# Each change's form, by the view it is posted to.
+POSTED_FORMS = {"support.reply": ReplyForm, "support.reopen": ReopenForm, "support.rate": RatingForm,
+                "support.take": TakeForm, "support.assign": AssignForm, "support.change_status": StatusForm,
+                "support.transfer": TransferForm, "support.split": SplitForm}
 
 
 @bp.route("/<int:request_id>/messages", methods=["POST"])
@@ -161,24 +240,17 @@ def reply(request_id: int):
         abort(403, description=_("Only the staff handling a request can write internal notes."))
     if not form.validate_on_submit():
         return render_detail(item, reply_form=form, status=422)
+    refused = 409 if item.status is RequestStatus.CLOSED else 422
     try:
         services.add_message(item, current_user, form.body.data, internal=handler and form.internal.data,
-                             as_handler=handler, files=uploads.chosen(form.files.data))
-    except Conflict as error:
-        return _again(request_id, error, 409, reply_form=form)
+                             as_handler=handler, files=uploads.chosen(form.files.data),
+                             expected_version=version_of(form))
     except NotAllowed as error:
-        return _again(request_id, error, 409 if item.status is RequestStatus.CLOSED else 422, reply_form=form)
+        return _refused(request_id, error, "reply_form", form, refused)
     db.session.commit()
     flash(_("Your internal note has been added.") if handler and form.internal.data
           else _("Your message has been sent."), "success")
     return redirect(url_for("support.detail", request_id=request_id, _anchor="conversation"))
-
-
-def _again(request_id: int, error: NotAllowed, status: int, **forms):
-    """Nothing was written: roll back, say why, and show the request as it is now."""
-    db.session.rollback()
-    flash(str(error.message), "warning" if isinstance(error, Conflict) else "danger")
-    return render_detail(services.load(request_id), status=status, **forms)
 
 
 @bp.route("/<int:request_id>/attachments/<int:attachment_id>")
@@ -193,62 +265,47 @@ def download(request_id: int, attachment_id: int):
                      download_name=attachment.original_name, max_age=0)
 
 
-@bp.route("/<int:request_id>/reopen", methods=["POST"])
-@requires(is_applicant)
-def reopen(request_id: int):
-    item = _load(request_id)
-    try:
-        services.reopen(item, current_user)
-    except NotAllowed as error:
-        return _again(request_id, error, 409)
-    db.session.commit()
-    flash(_("The request has been reopened."), "success")
-    return redirect(url_for("support.detail", request_id=request_id))
-
-
-@bp.route("/<int:request_id>/rating", methods=["POST"])
-@requires(is_applicant)
-def rate(request_id: int):
-    item = _load(request_id)
-    form = RatingForm()
-    if not form.validate_on_submit():
-        return render_detail(item, rating_form=form, status=422)
-    try:
-        services.rate(item, current_user, form.rating.data, form.comment.data or "")
-    except NotAllowed as error:
-        return _again(request_id, error, 409)
-    db.session.commit()
-    flash(_("Thank you for your rating."), "success")
-    return redirect(url_for("support.detail", request_id=request_id))
-
-
-# --- handling --------------------------------------------------------------------------------------------------
-
-def _act(item: SupportRequest, form, action, done: str, form_name: str):
-    """Validate ``form``, run ``action(item, form)``, commit once; or show the request again with the reason."""
+def _act(item: SupportRequest, form, action, done: str, form_name: str, refused: int = 422):
+    """Validate ``form``, run ``action(item, form)``, commit once; or show the request again with the reason
+    (``refused``: the status when the request's state forbids the change)."""
     request_id = item.id
     if not form.validate_on_submit():
         return render_detail(item, status=422, **{form_name: form})
     try:
         action(item, form)
     except NotAllowed as error:
-        return _again(request_id, error, 409 if isinstance(error, Conflict) else 422, **{form_name: form})
+        return _refused(request_id, error, form_name, form, refused)
     db.session.commit()
     flash(done, "success")
     return redirect(url_for("support.detail", request_id=request_id))
 
 
+@bp.route("/<int:request_id>/reopen", methods=["POST"])
+@requires(is_applicant)
+def reopen(request_id: int):
+    item = _load(request_id)
+    return _act(item, ReopenForm(), lambda item, form: services.reopen(item, current_user, version_of(form)),
+                _("The request has been reopened."), "reopen_form", refused=409)
+
+
+@bp.route("/<int:request_id>/rating", methods=["POST"])
+@requires(is_applicant)
+def rate(request_id: int):
+    item = _load(request_id)
+    return _act(item, RatingForm(), lambda item, form: services.rate(
+        item, current_user, form.rating.data, form.comment.data or "", version_of(form)),
+        _("Thank you for your rating."), "rating_form", refused=409)
+
+
+# --- handling --------------------------------------------------------------------------------------------------
+
 @bp.route("/<int:request_id>/take", methods=["POST"])
 @requires(can_work_support_queue)
 def take(request_id: int):
     item = _handled(request_id)
-    try:
-        services.assign(item, current_user, current_user)
-    except NotAllowed as error:
-        return _again(request_id, error, 409 if isinstance(error, Conflict) else 422)
-    db.session.commit()
-    flash(_("You have taken %(reference)s.", reference=item.reference), "success")
-    return redirect(url_for("support.detail", request_id=request_id))
+    return _act(item, TakeForm(), lambda item, form: services.assign(
+        item, current_user, current_user, version_of(form)),
+        _("You have taken %(reference)s.", reference=item.reference), "take_form")
 
 
 @bp.route("/<int:request_id>/assign", methods=["POST"])
@@ -324,7 +381,8 @@ def queue():
         assignee_choices=[("me", _("Me")), ("none", _("Nobody yet"))] + [
             (str(p.id), p.profile.display_name or p.email) for p in people],
         language_choices=[(code, name) for code, (name, _tag) in LOCALES.items()],
-        organization_choices=[(str(o.id), o.name) for o in organizations])
+        organization_choices=[(str(o.id), o.name) for o in organizations],
+        open_count=queues.open_count(current_user, filters.organization), open_definition=queues.OPEN_DEFINITION)
 
 
 QUEUE_COLUMNS = [
