@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from incubator.auth.models import User
+from incubator.extensions import db
 from incubator.i18n import LOCALES
 from incubator.permissions import is_staff
 from incubator.support.models import RequestStatus, SupportCategory, SupportRequest
@@ -71,3 +73,25 @@ def statement(user: User, filters: QueueFilters, now: datetime) -> sa.Select:
         else:
             stmt = stmt.where(sa.func.lower(SupportRequest.title).like(f"%{query.lower()}%"))
     return stmt
+
+
+OPEN_DEFINITION = _l("Support requests open today (new, assigned, in progress or waiting for the requester), "
+                     "whenever they were filed. A case split between organizations counts once for each of its "
+                     "parts, not as a case.")
+
+
+def open_counts() -> dict[int, int]:
+    """Open requests per organization, as the queue's Open tab counts them and the reports show them: one
+    aggregate over the open-requests index."""
+    return {organization_id: int(count) for organization_id, count in db.session.execute(
+        sa.select(SupportRequest.organization_id, sa.func.count())
+        .where(SupportRequest.is_open.is_(True), SupportRequest.is_split.is_(False))
+        .group_by(SupportRequest.organization_id))}
+
+
+def open_count(user: User, organization_id: int | None = None) -> int:
+    """The open requests in ``user``'s queue (staff: every organization's, or ``organization_id``'s)."""
+    counts = open_counts()
+    if not is_staff(user):
+        return counts.get(user.organization_id, 0)
+    return counts.get(organization_id, 0) if organization_id else sum(counts.values())

@@ -245,6 +245,17 @@ def venture_counts() -> dict[VentureStatus, int]:
     return {status: count for status, count in rows}
 
 
+TENANTS_DEFINITION = _l("Ventures at THINK today: those onboarding or incubating, whether or not their lease has "
+                        "begun. Ventures that graduated or withdrew are alumni and are not counted.")
+
+
+def group_counts(counts: dict[VentureStatus, int]) -> dict[str, int]:
+    """The ventures list's tabs from ``venture_counts()``: at THINK now ("current", the tenants the reports count
+    too), alumni, and all ("")."""
+    return {"current": sum(counts.get(status, 0) for status in CURRENT_STATUSES),
+            "alumni": sum(counts.get(status, 0) for status in EXIT_STATUSES), "": sum(counts.values())}
+
+
 @dataclass
 class PeopleFilters:
     role: str = ""

@@ -37,8 +37,10 @@ def _venture_filters() -> services.VentureFilters:
 def index():
     filters = _venture_filters()
     page = sorted_page(services.venture_statement(filters), services.VENTURE_SORTS, filters.sort, Venture.id)
+    counts = services.venture_counts()
     return render_template("ventures/index.html", page=page, filters=filters, statuses=VentureStatus,
-                           sectors=Sector, countries=country_choices(), counts=services.venture_counts())
+                           sectors=Sector, countries=country_choices(), counts=counts,
+                           groups=services.group_counts(counts))
 
 
 VENTURE_COLUMNS = [
