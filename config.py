@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -88,6 +89,17 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    # Sessions (incubator/auth/sessions.py): signed out after this many minutes without a page viewed — staff,
+    # agents and administrators, then applicants and partner-city liaisons — and this many hours after signing in
+    # whatever the activity. "Keep me signed in" lasts at most 14 days, and never for administrators. The time of
+    # last use is written at most once every SESSION_TOUCH_SECONDS.
+    SESSION_IDLE_MINUTES_STAFF = _int("SESSION_IDLE_MINUTES_STAFF", 30)
+    SESSION_IDLE_MINUTES_APPLICANT = _int("SESSION_IDLE_MINUTES_APPLICANT", 120)
+    SESSION_LIFETIME_HOURS = _int("SESSION_LIFETIME_HOURS", 12)
+    REMEMBER_DAYS = min(_int("REMEMBER_DAYS", 14), 14)
+    REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_DAYS)
+    SESSION_TOUCH_SECONDS = _int("SESSION_TOUCH_SECONDS", 60)
 
     BOOTSTRAP_SERVE_LOCAL = True  # no CDN: Bootstrap is served from the installed package
     PAGE_SIZE = _int("PAGE_SIZE", 25)

@@ -114,13 +114,22 @@ def users():
     return people
 
 
+def session_identity(user) -> str:
+    """Open a real session for ``user`` (as signing in does) and return what the session cookie keeps."""
+    from incubator.auth.sessions import open_session
+
+    identity = open_session(user)
+    db.session.commit()
+    return identity
+
+
 @pytest.fixture()
 def login(client):
     """``login(user)`` signs the test client in as that user (through the session, without the form)."""
 
     def sign_in(user, some_client=None):
         with (some_client or client).session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = session_identity(user)
             session["_fresh"] = True
         return some_client or client
 

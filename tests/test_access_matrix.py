@@ -57,6 +57,10 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("auth.change_password", "GET"): SIGNED_IN,
     ("auth.change_password", "POST"): (302, 422, 422, 422, 422, 422),
     ("auth.my_data", "POST"): SIGNED_IN,
+    ("auth.device_sessions", "GET"): SIGNED_IN,
+    ("auth.end_device_session", "POST"): (302, 404, 404, 404, 404, 404),  # the sample session is nobody's
+    ("auth.end_all_sessions", "POST"): (302,) * 6,
+    ("auth.resume_post", "GET"): (302, 404, 404, 404, 404, 404),  # the sample token is not a kept form
     # Two-factor sign-in; nobody in the sample has it, so there is no code step to reach nor anything to turn off.
     # Starting the setup comes first in the map, so confirming it then has a setup to confirm (an empty code: 422).
     ("auth.twofactor_challenge", "GET"): (302,) * 6,
@@ -407,6 +411,7 @@ def test_every_route_answers_each_role_with_the_expected_status(app, users, logi
         "organization_id": users["agent"].organization_id,
         "city_id": users["liaison"].partner_city_id,
         "token": "not-a-real-token",
+        "session_id": 0,
     }
     wrong = []
     for rule, method in _routes(app):

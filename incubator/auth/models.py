@@ -60,7 +60,7 @@ class User(TimestampMixin, db.Model):
     email_verified_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     privacy_consent_at: Mapped[datetime | None]  # when they agreed to the stated purpose of use
-    # Part of the session identity: changing it (password reset, deactivation) signs out every session.
+    # The session version, part of every session's identity: changing it signs out every session of the account.
     session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
     organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
     partner_city_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner_cities.id"), index=True)
@@ -73,9 +73,18 @@ class User(TimestampMixin, db.Model):
     # Flask-Login protocol
     is_authenticated = True
     is_anonymous = False
+    # This request's session (``user_id:session_token:key``, see incubator/auth/sessions.py); not a column.
+    session_id = None
 
     def get_id(self) -> str:
+        """The account's session identity: it changes whenever every session of the account is ended."""
         return f"{self.id}:{self.session_token}"
+
+    def get_session_id(self) -> str:
+        """What Flask-Login keeps in the cookies (its ``id_attribute``): one session of this account."""
+        if self.session_id is None:
+            raise RuntimeError("start a session with incubator.auth.sessions.sign_in, not login_user alone")
+        return self.session_id
 
     @property
     def is_verified(self) -> bool:
@@ -127,3 +136,48 @@ class UserToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<UserToken {self.id} {self.purpose.value}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser or device: what the sessions page lists, and what idle and absolute timeouts end.
+
+    The browser holds ``user_id:session_token:key`` (signed by Flask, in the session cookie and, if remembered, the
+    remember-me cookie); only the SHA-256 digest of the key is stored here. Deleting the row signs that device out;
+    changing the user's ``session_token`` signs out all of them at once.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    is_remembered: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]  # updated at most once a minute (SESSION_TOUCH_SECONDS)
+    expires_at: Mapped[datetime] = mapped_column(index=True)  # the absolute end, whatever the activity
+    # What the person sees to recognise the device; no full user agent and no full address are kept.
+    browser: Mapped[str] = mapped_column(sa.String(40), default="")
+    platform: Mapped[str] = mapped_column(sa.String(40), default="")
+    ip_prefix: Mapped[str] = mapped_column(sa.String(50), default="")  # e.g. 203.0.113.0/24
+
+    user: Mapped[User] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"
+
+
+class HeldPost(db.Model):
+    """A form posted after the session timed out, kept so that the person can send it again once signed in."""
+
+    __tablename__ = "held_posts"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(sa.String(2000))  # where the form was posted, a path on this site
+    fields: Mapped[list] = mapped_column(sa.JSON, default=list)  # [[name, value], ...] in the posted order
+    once_token: Mapped[str] = mapped_column(sa.String(64))  # a fresh one-time token for the post sent again
+    had_files: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+    def __repr__(self) -> str:
+        return f"<HeldPost user={self.user_id} {self.created_at:%Y-%m-%d %H:%M}>"

@@ -16,7 +16,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from incubator.audit.services import record
-from incubator.auth.models import Profile, Role, TokenPurpose, User, UserToken, new_session_token
+from incubator.auth import sessions
+from incubator.auth.models import Profile, Role, TokenPurpose, User, UserSession, UserToken
 from incubator.db import utcnow
 from incubator.extensions import db
 from incubator.outbox.services import enqueue
@@ -181,10 +182,10 @@ def request_password_reset(email: str) -> None:
     record(user, "auth.reset_requested", user)
 
 
-def set_password(user: User, password: str, *, by: User) -> None:
-    """Change the password and sign out every other session of this user."""
+def set_password(user: User, password: str, *, by: User, keep: UserSession | None = None) -> None:
+    """Change the password and sign out every session of this user but ``keep`` (the one that changed it)."""
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
+    sessions.end_all(user, keep=keep)
     # Any reset link still out there must stop working too.
     db.session.execute(
         sa.update(UserToken)
@@ -215,14 +216,15 @@ def update_profile(user: User, *, by: User, locale: str, **fields) -> None:
 
 def update_account(user: User, *, by: User, role: Role, is_active: bool, organization_id: int | None,
                    partner_city_id: int | None) -> None:
-    """Change a user's role, membership or activity; deactivation signs them out at once."""
+    """Change a user's role, membership or activity; deactivation and a new role sign them out everywhere."""
     changes = {}
     if user.role is not role:
         changes["role"] = [user.role.value, role.value]
     if user.is_active != is_active:
         changes["is_active"] = [user.is_active, is_active]
-        if not is_active:
-            user.session_token = new_session_token()
+    if "role" in changes or not is_active:
+        # A session opened under the old role keeps none of its rights (nor its idle timeout): sign in again.
+        sessions.end_all(user)
     user.role = role
     user.is_active = is_active
     user.organization_id = organization_id if role is Role.AGENT else None
@@ -231,14 +233,8 @@ def update_account(user: User, *, by: User, role: Role, is_active: bool, organiz
 
 
 def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the user behind ``id:session_token``, if still active and not signed out."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
-        return None
-    return user
+    """Flask-Login's loader: the user of this session, if active, not signed out and not timed out."""
+    return sessions.load(session_id)
 
 
 def load_with_profile(user_id: int) -> User:

@@ -5,9 +5,10 @@ import json
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from incubator.audit.services import record
+from incubator.auth import session_views, sessions  # noqa: F401  (session_views attaches its routes)
 from incubator.auth import bp, services, twofactor, twofactor_views
 from incubator.auth.forms import (ChangePasswordForm, ConfirmForm, EmailOnlyForm, LoginForm, NewPasswordForm,
                                   ProfileForm, RegisterForm)
@@ -53,7 +54,9 @@ def login():
 
 def finish_login(user, *, remember: bool, next_url: str | None):
     """Sign the person in, every factor checked: after the password, or after the code that follows it."""
-    login_user(user, remember=remember)
+    if not sessions.sign_in(user, remember=remember) and remember:
+        flash(_("Administrators are never kept signed in on a device: you are signed out after some time "
+                "without activity."), "info")
     services.record_login(user)
     db.session.commit()
     flash(_("Welcome back."), "success")
@@ -63,6 +66,9 @@ def finish_login(user, *, remember: bool, next_url: str | None):
 @bp.route("/auth/logout", methods=["POST"])
 @requires(is_signed_in)
 def logout():
+    if sessions.current() is not None:
+        sessions.end(sessions.current())  # the cookies of this browser, copied or not, stop working
+        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("core.index"))
@@ -175,9 +181,9 @@ def change_password():
         form.current.errors.append(_("The current password is not correct."))
         return render_template("auth/change_password.html", form=form), 422
     user = current_user._get_current_object()
-    services.set_password(user, form.password.data, by=user)
+    services.set_password(user, form.password.data, by=user, keep=sessions.current())
     db.session.commit()
-    login_user(user)  # keep this session, which the new session token would otherwise end
+    sessions.keep_current(user)  # this browser stays signed in, with the account's new session version
     flash(_("Your password has been changed."), "success")
     return redirect(url_for("auth.profile"))
 

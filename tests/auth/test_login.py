@@ -78,6 +78,9 @@ def test_role_change_takes_effect_on_the_next_request(client, login, users):
     response = admin.post(f"/admin/users/{users['staff'].id}", data={"role": "applicant", "is_active": "y"})
     assert response.status_code == 302
 
+    # The session opened as staff has ended; signed in again, the person has the new role's rights only.
+    assert "/auth/login" in client.get("/spaces/").headers["Location"]
+    sign_in(client, users["staff"].email)
     assert client.get("/spaces/").status_code == 403
 
 

@@ -46,9 +46,11 @@ def analyze(db) -> None:
 
 
 def signed_in(app, user):
+    from tests.conftest import session_identity
+
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = session_identity(user)
         session["_fresh"] = True
     return client
 

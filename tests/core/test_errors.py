@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from incubator.auth.models import User
 from incubator.extensions import db
+from tests.conftest import session_identity
 from tests.helpers import text
 
 
@@ -60,7 +61,7 @@ def test_unexpected_errors_show_no_stack_trace(app, client, monkeypatch):
     user = factories.user()
     db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = session_identity(user)
 
     response = client.get("/dashboard")
 
