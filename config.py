@@ -36,6 +36,17 @@ def _development_secret_key() -> str:
     return path.read_text().strip()
 
 
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration must not run; the message has one line per problem."""
+
+    def __init__(self, config_name: str, problems: list[str]) -> None:
+        super().__init__("\n".join([f"FLASK_CONFIG={config_name} refuses to start:", *(f"- {p}" for p in problems)]))
+        self.problems = problems
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'incubator.sqlite'}")
@@ -77,6 +88,11 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 100 per hour")
+    # Failed sign-ins per account, from any address: at the limit the account's sign-in pauses and its owner is told.
+    SIGN_IN_ACCOUNT_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_LIMIT", "10 per 15 minutes")
+    # Reverse proxies in front of the app that set X-Forwarded-For and X-Forwarded-Proto (0: none, the app is
+    # reached directly). Set it exactly: one too many lets clients pick their own address.
+    TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
 
     # Two-factor sign-in (TOTP): the roles that must use it (comma-separated; production: admin and staff), the
     # name authenticator apps show, and the seconds between the password and the code before it must be typed again.
@@ -110,6 +126,11 @@ class Config:
     SUPPORT_RESOLUTION_DAYS = _int("SUPPORT_RESOLUTION_DAYS", 10)
     SUPPORT_AUTO_CLOSE_DAYS = _int("SUPPORT_AUTO_CLOSE_DAYS", 7)
 
+    @staticmethod
+    def problems(config) -> list[str]:
+        """What makes ``config`` unfit to run, one line each (nothing, outside production)."""
+        return []
+
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the debugger would show stack traces; use FLASK_DEBUG=1 to opt in
@@ -140,11 +161,29 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     TWO_FACTOR_REQUIRED_ROLES = os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "admin,staff")
 
-    def __init__(self) -> None:
-        if not self.SECRET_KEY:
-            raise RuntimeError("SECRET_KEY must be set in production")
-        if self.RATELIMIT_STORAGE_URI.startswith("memory"):
-            raise RuntimeError("RATELIMIT_STORAGE_URI must point at a shared store (e.g. redis://) in production")
+    @staticmethod
+    def problems(config) -> list[str]:
+        """What makes ``config`` unfit to serve the public, one line each; ``create_app`` refuses to start on any."""
+        found = []
+        secret = config.get("SECRET_KEY") or ""
+        if not secret:
+            found.append("SECRET_KEY is not set: set it to a long random value, e.g. the output of "
+                         "python -c \"import secrets; print(secrets.token_urlsafe(48))\"")
+        elif len(secret) < MIN_SECRET_KEY_LENGTH:
+            found.append(f"SECRET_KEY is {len(secret)} characters long: it must have at least "
+                         f"{MIN_SECRET_KEY_LENGTH} (sessions and links are signed with it)")
+        if config.get("MAIL_BACKEND") != "smtp":
+            found.append(f"MAIL_BACKEND is {config.get('MAIL_BACKEND')!r}: it must be 'smtp' (the 'log' backend "
+                         "writes every mail, password-reset links included, into the log)")
+        if not config.get("RATELIMIT_ENABLED"):
+            found.append("RATELIMIT_ENABLED is off: sign-in, registration and reset would not be throttled")
+        if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory"):
+            found.append("RATELIMIT_STORAGE_URI is memory://: it must be a store every worker shares "
+                         "(e.g. redis://127.0.0.1:6379/0), or each worker counts attempts on its own")
+        for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            if not config.get(name):
+                found.append(f"{name} is off: cookies must be Secure (sent over HTTPS only) in production")
+        return found
 
 
 CONFIGS = {

@@ -10,7 +10,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
-from config import CONFIGS
+from config import CONFIGS, ConfigurationError
 from incubator import permissions
 from incubator.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from incubator.i18n import register_template_helpers, select_locale
@@ -29,6 +29,9 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     config_class = CONFIGS[config] if isinstance(config, str) else config
     app.config.from_object(config_class())
     app.config.update(overrides)
+    problems = getattr(config_class, "problems", lambda _config: [])(app.config)
+    if problems:
+        raise ConfigurationError(config if isinstance(config, str) else config_class.__name__, problems)
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(BASE_DIR, "translations")
@@ -62,6 +65,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+
+    from incubator import security
+
+    security.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
