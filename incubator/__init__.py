@@ -9,6 +9,7 @@ import sqlite3
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, ConfigurationError
 from incubator import permissions
@@ -25,6 +26,8 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         template_folder=os.path.join(BASE_DIR, "templates"),
         instance_path=os.environ.get("INSTANCE_PATH", os.path.join(BASE_DIR, "instance")),
     )
+    # Ids in addresses fit the database's integer: /ventures/99999999999999999999 is a 404, not an overflow.
+    app.url_map.converters["int"] = DatabaseIntConverter
     config = config or os.environ.get("FLASK_CONFIG", "development")
     config_class = CONFIGS[config] if isinstance(config, str) else config
     app.config.from_object(config_class())
@@ -44,6 +47,12 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     register_template_helpers(app)
     app.jinja_env.globals["permissions"] = permissions
     return app
+
+
+class DatabaseIntConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def configure_logging(app: Flask) -> None:
@@ -69,6 +78,10 @@ def register_extensions(app: Flask) -> None:
     from incubator import security
 
     security.init_app(app)
+
+    from incubator import once
+
+    once.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

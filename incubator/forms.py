@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import enum
+import re
+import secrets
 from typing import Iterable
 
 from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form as WTForm
-from wtforms.fields.choices import SelectChoice
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice, SelectFieldBase
+from wtforms.validators import ValidationError
 
 
 def options(pairs: Iterable[tuple[str, object]], blank=None) -> list[SelectChoice]:
@@ -21,6 +27,44 @@ def int_or_none(value) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
+def choice_value(value) -> str | None:
+    """The default ``coerce`` of every select: an enum member is its value ("it"), not its label ("IT").
+
+    WTForms' own default, ``str``, turns a ``LabelledEnum`` into its translated label, so a form filled from a
+    record (``obj=venture``) selected nothing, and saving it unchanged overwrote the saved choice.
+    """
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
+
+
+# C0 control characters and DEL, except tab, line feed and carriage return: never part of what a person types,
+# and NUL breaks PostgreSQL, XLSX files and HTTP headers.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class NoControlCharacters:
+    """Refuse text with invisible control characters (a NUL, an escape), with a message saying so."""
+
+    message = _l("This text contains invisible control characters (such as NUL). Please remove them and try again.")
+    field_flags: dict = {}
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
+            raise ValidationError(self.message)
+
+
+def normalize_line_breaks(value):
+    """Browsers send line breaks as CRLF; keep them as LF, as everything else in the app writes them."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def new_submit_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class BabelTranslations:
     """WTForms' own messages ("This field is required.") from our catalogs, so every locale has them."""
 
@@ -31,12 +75,35 @@ class BabelTranslations:
         return get_translations().ungettext(singular, plural, n)
 
 
+def bind_field(unbound_field, options: dict) -> dict:
+    """What every form does to its fields as they are bound: selects compare enum values, text refuses control
+    characters."""
+    field_class = unbound_field.field_class
+    if issubclass(field_class, SelectFieldBase) and unbound_field.kwargs.get("coerce", str) is str:
+        options["coerce"] = choice_value
+    if issubclass(field_class, (StringField, TextAreaField)) and not issubclass(field_class, HiddenField):
+        validators = list(unbound_field.kwargs.get("validators") or ())
+        options["validators"] = [NoControlCharacters(), *validators]
+    if issubclass(field_class, TextAreaField):
+        options["filters"] = [normalize_line_breaks, *(unbound_field.kwargs.get("filters") or ())]
+    return options
+
+
 class Form(FlaskForm):
-    """The base of every form in the app."""
+    """The base of every form in the app.
+
+    Each form carries a one-time ``once_token`` (see ``incubator.once``): posting the same rendered form twice (a
+    double click, a re-sent POST) does its work once and sends the second post where the first one went.
+    """
+
+    once_token = HiddenField(default=new_submit_token)
 
     class Meta:
         def get_translations(self, form):
             return BabelTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            return unbound_field.bind(form=form, **bind_field(unbound_field, options))
 
 
 class SubForm(WTForm):
@@ -45,6 +112,9 @@ class SubForm(WTForm):
     class Meta:
         def get_translations(self, form):
             return BabelTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            return unbound_field.bind(form=form, **bind_field(unbound_field, options))
 
 
 def N_(message: str) -> str:

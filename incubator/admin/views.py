@@ -80,9 +80,9 @@ def new_user():
 def edit_user(user_id: int):
     user = db.session.scalar(sa.select(User).options(selectinload(User.profile)).where(User.id == user_id)) \
         or abort(404)
-    form = AccountForm(obj=user)
-    if request.method == "GET":
-        form.role.data = user.role.value
+    # The saved account fills the form to show; a post is read on its own, so a field left out is an error, not
+    # a silent keep-or-wipe.
+    form = AccountForm(obj=user) if request.method == "GET" else AccountForm()
     form.set_choices(all_organizations(), partner_cities())
     if not form.validate_on_submit():
         return render_template("admin/user_form.html", form=form, user=user), _status(form)

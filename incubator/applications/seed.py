@@ -141,9 +141,9 @@ def seed_applications(password: str, cities) -> None:
         application = services.start_draft(applicant, applicant.profile)
         _fill(application, applicant, name, sector, stage, space, visa, cities.get(city_code) if city_code else None)
         db.session.flush()
+        _add_plan(application, applicant)  # a draft may already have its business plan
         if days_ago is None:
             continue
-        _add_plan(application, applicant)
         db.session.refresh(application, ["documents"])
         services.submit(application, applicant)
         for stage, reason in steps:

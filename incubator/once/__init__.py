@@ -15,6 +15,7 @@ import logging
 import re
 
 from flask import Flask, flash, g, has_request_context, redirect, request, url_for
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import event
@@ -55,7 +56,9 @@ def _before_request():
     done = db.session.get(Submission, token)
     if done is not None:
         if done.user_id != _user_id():
-            return None  # someone else's token: not theirs to replay; the post runs as an ordinary one
+            from incubator.errors import render_conflict
+
+            return render_conflict()  # a crafted post with someone else's token: nothing to replay, nothing done
         logger.info("replayed post %s to %s", request.endpoint, done.endpoint)
         db.session.rollback()
         return _replay(done)
@@ -100,10 +103,21 @@ def replay_duplicate(error: IntegrityError):
     db.session.rollback()
     g.once_token = None
     logger.info("parallel duplicate post to %s", request.endpoint)
-    return _replay(db.session.get(Submission, token))
+    done = db.session.get(Submission, token)
+    if done is not None and done.user_id != _user_id():
+        return None
+    return _replay(done)
+
+
+def once_field() -> Markup:
+    """The hidden token for a form written by hand in a template (forms of ``incubator.forms.Form`` have it)."""
+    from incubator.forms import new_submit_token
+
+    return Markup(f'<input type="hidden" name="{FIELD}" value="{new_submit_token()}">')
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["once_field"] = once_field
     app.before_request(_before_request)
     app.after_request(_after_request)
     for name, listener in (("before_commit", _before_commit), ("after_commit", _after_commit),
