@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +20,7 @@ from flask import Response
 from flask_babel import LazyString
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from incubator.db import LabelledEnum
@@ -63,25 +65,41 @@ def _filename(name: str, fmt: str) -> str:
     return f"{name}-{date.today().isoformat()}.{fmt}"
 
 
+# Control characters no XLSX cell may hold (openpyxl refuses them), and DEL: shown as U+FFFD in both formats.
+_CONTROL = re.compile(ILLEGAL_CHARACTERS_RE.pattern + r"|\x7f")
+# What makes a spreadsheet read text as a formula (CSV/formula injection, OWASP): one of these first, also after
+# spaces; and, to be safe, the full-width signs that Japanese input gives.
+_FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
+
+
+def cell_text(value: str) -> str:
+    """Text as every export writes it, CSV and XLSX alike: control characters replaced, and a leading formula
+    sign quoted with an apostrophe, so the cell shows the text and never runs it."""
+    value = _CONTROL.sub("\ufffd", value)
+    if value.lstrip(" \u3000")[:1] in _FORMULA_START:
+        return "'" + value
+    return value
+
+
 def _csv_cell(value) -> Any:
-    """Dates in ISO form; text that a spreadsheet would run as a formula is quoted (CSV injection)."""
+    """Dates in ISO form; text through ``cell_text``."""
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
+    if isinstance(value, str):
+        return cell_text(value)
     return value
 
 
 def _fill_sheet(workbook, title, columns: list[Column], items: Iterable[Any]) -> None:
     # Sheet names: at most 31 characters, and none of []:*?/\
-    name = "".join(ch for ch in str(title) if ch not in "[]:*?/\\")[:31] or "Sheet"
+    name = "".join(ch for ch in _CONTROL.sub("", str(title)) if ch not in "[]:*?/\\")[:31] or "Sheet"
     sheet = workbook.create_sheet(title=name)
     for index, column in enumerate(columns):
         sheet.column_dimensions[_letter(index)].width = column.width
     bold = Font(bold=True)
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
+        cell = WriteOnlyCell(sheet, value=cell_text(str(column.header)))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -94,6 +112,8 @@ def _xlsx_cell(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd"
         return cell
+    if isinstance(value, str):
+        return cell_text(value)  # openpyxl would write "=..." as a formula
     return value
 
 
@@ -122,8 +142,8 @@ def _csv(name: str, sheets: list[ColumnSheet], titled: bool) -> Response:
         if number:
             writer.writerow([])
         if titled:
-            writer.writerow([str(sheet.title)])
-        writer.writerow([str(c.header) for c in sheet.columns])
+            writer.writerow([cell_text(str(sheet.title))])
+        writer.writerow([cell_text(str(c.header)) for c in sheet.columns])
         for item in sheet.rows:
             writer.writerow([_csv_cell(plain(c.value(item))) for c in sheet.columns])
     return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8",

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from incubator import uploads
 from incubator.applications import bp, services
 from incubator.applications.forms import (MAX_FOUNDERS, ApplicationForm, CommentForm, DocumentForm,
                                           OnboardingItemForm, StageForm)
@@ -152,8 +153,7 @@ def _document(application: Application, document_id: int) -> ApplicationDocument
 def download(application_id: int, document_id: int):
     application = _load(application_id)
     document = _document(application, document_id)
-    return send_file(services.document_path(document), mimetype=document.content_type, as_attachment=True,
-                     download_name=document.original_name, max_age=0)
+    return uploads.send(services.document_path(document), document.content_type, document.original_name)
 
 
 @bp.route("/<int:application_id>/documents/<int:document_id>/delete", methods=["POST"])

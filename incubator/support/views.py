@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -261,8 +261,7 @@ def download(request_id: int, attachment_id: int):
     if attachment is None or attachment.request_id != item.id or (
             attachment.is_internal and not can_handle_support_request(current_user, item)):
         abort(404)
-    return send_file(services.attachment_path(attachment), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.original_name, max_age=0)
+    return uploads.send(services.attachment_path(attachment), attachment.content_type, attachment.original_name)
 
 
 def _act(item: SupportRequest, form, action, done: str, form_name: str, refused: int = 422):
