@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 
 from incubator.audit.services import record
@@ -100,13 +100,43 @@ def create_user(*, email: str, password: str, role: Role, locale: str, by: User 
     return user
 
 
-def register(*, email: str, password: str, locale: str, **profile_fields) -> User:
-    """Create an applicant account and mail a verification link."""
-    user = create_user(email=email, password=password, role=Role.APPLICANT, locale=locale, self_registered=True,
-                       **profile_fields)
+def register(*, email: str, password: str, locale: str, **profile_fields) -> User | None:
+    """Create an applicant account and mail a verification link; None when the address already has an account.
+
+    Then its owner is mailed instead, after the same work (a password hashed, a mail queued, an audit row), so
+    that neither the page, its status nor its timing tells anyone whether the address has an account.
+    """
+    try:
+        user = create_user(email=email, password=password, role=Role.APPLICANT, locale=locale,
+                           self_registered=True, **profile_fields)
+    except EmailTaken:
+        hash_password(password)  # as create_user would have
+        _tell_owner_of_registration_attempt(find_by_email(email))
+        return None
     user.privacy_consent_at = utcnow()
     send_verification(user)
     return user
+
+
+def tell_owner_of_password_guessing(email: str, *, minutes: int) -> None:
+    """Mail the account's owner, if the address has an account, that its sign-in is paused after many wrong
+    passwords."""
+    owner = find_by_email(email)
+    if owner is None:
+        return
+    enqueue(owner.email, owner.locale, _l("Many wrong passwords were tried on your account"), "sign_in_paused",
+            minutes=minutes, reset_link=external_url("auth.reset_request"))
+    record(None, "auth.sign_in_paused", owner)
+
+
+def _tell_owner_of_registration_attempt(owner: User) -> None:
+    """Mail the owner, with a reset link in case they forgot they had an account (a token, like a new account's)."""
+    minutes = current_app.config["RESET_TOKEN_MINUTES"]
+    raw = issue_token(owner, TokenPurpose.RESET_PASSWORD, timedelta(minutes=minutes))
+    enqueue(owner.email, owner.locale, _l("Someone tried to register with your e-mail address"),
+            "registration_attempt", login_link=external_url("auth.login"),
+            reset_link=external_url("auth.reset_password", token=raw), minutes=minutes)
+    record(None, "auth.registration_attempt", owner)
 
 
 def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
@@ -171,15 +201,26 @@ def verify_email(raw: str) -> User | None:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if the address has an active account; say nothing either way."""
+    """Mail a reset link if the address has an active account; say nothing either way.
+
+    Both cases do the same work (a token made, the mail drawn up, a row written and flushed), so that the answer
+    takes as long for an address without an account; only the known one gets the token and the mail stored.
+    """
     user = find_by_email(email)
-    if user is None or not user.is_active:
-        return
+    known = user is not None and user.is_active
     minutes = current_app.config["RESET_TOKEN_MINUTES"]
-    raw = issue_token(user, TokenPurpose.RESET_PASSWORD, timedelta(minutes=minutes))
-    enqueue(user.email, user.locale, _l("Reset your password"), "reset_password",
-            link=external_url("auth.reset_password", token=raw), minutes=minutes)
-    record(user, "auth.reset_requested", user)
+    if known:
+        raw = issue_token(user, TokenPurpose.RESET_PASSWORD, timedelta(minutes=minutes))
+        enqueue(user.email, user.locale, _l("Reset your password"), "reset_password",
+                link=external_url("auth.reset_password", token=raw), minutes=minutes)
+        record(user, "auth.reset_requested", user)
+    else:
+        raw = secrets.token_urlsafe(32)
+        _digest(raw)
+        render_template("email/reset_password.txt", link=external_url("auth.reset_password", token=raw),
+                        minutes=minutes)
+        record(None, "auth.reset_requested_unknown")  # no address: the log holds no personal data
+    db.session.flush()
 
 
 def set_password(user: User, password: str, *, by: User, keep: UserSession | None = None) -> None:

@@ -9,7 +9,7 @@ from flask_login import current_user, logout_user
 
 from incubator.audit.services import record
 from incubator.auth import session_views, sessions  # noqa: F401  (session_views attaches its routes)
-from incubator.auth import bp, services, twofactor, twofactor_views
+from incubator.auth import bp, services, throttle, twofactor, twofactor_views
 from incubator.auth.forms import (ChangePasswordForm, ConfirmForm, EmailOnlyForm, LoginForm, NewPasswordForm,
                                   ProfileForm, RegisterForm)
 from incubator.auth.models import TokenPurpose
@@ -28,6 +28,7 @@ def _invalid_link():
 
 @bp.route("/auth/login", methods=["GET", "POST"])
 @public
+@throttle.per_account
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
@@ -83,14 +84,10 @@ def register():
     form = RegisterForm(locale=str(get_locale()))
     if not form.validate_on_submit():
         return render_template("auth/register.html", form=form), 422 if form.is_submitted() else 200
-    try:
-        services.register(email=form.email.data, password=form.password.data, locale=form.locale.data,
-                          name_native=form.name_native.data or "", name_latin=form.name_latin.data,
-                          name_kana=form.name_kana.data or "", nationality=form.nationality.data)
-    except services.EmailTaken:
-        form.email.errors.append(_("An account with this e-mail address already exists. "
-                                   "Sign in, or reset your password if you have forgotten it."))
-        return render_template("auth/register.html", form=form), 409
+    # An address that already has an account gets the same answer (its owner gets a mail): no enumeration.
+    services.register(email=form.email.data, password=form.password.data, locale=form.locale.data,
+                      name_native=form.name_native.data or "", name_latin=form.name_latin.data,
+                      name_kana=form.name_kana.data or "", nationality=form.nationality.data)
     db.session.commit()
     return redirect(url_for("auth.check_email"))
 
