@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from incubator.cities.models import PartnerCity
 from incubator.dates import today_in_tokyo
-from incubator.exchanges import bp, services
+from incubator.exchanges import bp, figures, services
 from incubator.exchanges.forms import InvitationForm, ProposalForm
 from incubator.exchanges.ical import calendar
 from incubator.exchanges.models import Exchange
@@ -42,11 +42,13 @@ def portal():
 
 
 def render_portal(city: PartnerCity, *, invitation_form=None, status: int = 200):
-    upcoming, past = services.upcoming_and_past(services.city_statement(city.id, current_user), today_in_tokyo())
+    today = today_in_tokyo()
     invitations = services.invitations(city)
     return render_template(
-        "exchanges/portal.html", city=city, upcoming=upcoming, past=past,
-        summary=services.city_summary(city.id, current_user), ventures=services.listed_ventures(city),
+        "exchanges/portal.html", city=city, lists=services.city_lists(services.city_statement(city.id, current_user),
+                                                                       today),
+        summary=figures.city_years(city.id, today, shared_only=True), definition=figures.SHARED_DEFINITION,
+        ventures=services.listed_ventures(city),
         referred=services.referred(city), invitations=[(i, invitation_link(i.token)) for i in invitations],
         invitation_form=invitation_form or InvitationForm(formdata=None),
         feed_url=feed_url(services.feed(city))), status

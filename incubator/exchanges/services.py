@@ -1,5 +1,5 @@
 """The exchange ledger: recording and proposing exchanges, their outcomes and documents; what each liaison may
-see of them; statistics by fiscal year; calendar feeds and referral invitations.
+see of them; calendar feeds and referral invitations. What the exchanges add up to is in ``exchanges.figures``.
 
 Functions change the session and flush; the view commits once.
 """
@@ -22,6 +22,7 @@ from incubator.auth.models import User
 from incubator.cities.models import PartnerCity
 from incubator.dates import fiscal_year, today_in_tokyo
 from incubator.db import utcnow
+from incubator.exchanges import figures
 from incubator.exchanges.models import (CalendarFeed, CityContact, Exchange, ExchangeDocument, ExchangeKind,
                                         ExchangeOrganization, ExchangeOutcome, ExchangeStatus, OutcomeKind,
                                         OutcomeStatus, ReferralInvitation, Side, Visibility, exchange_cities)
@@ -136,7 +137,7 @@ def of_city(city_id: int):
 
 def shared_with_liaisons():
     """What the cities' liaisons may see of the ledger: confirmed exchanges shared with them."""
-    return sa.and_(Exchange.visibility == Visibility.SHARED, Exchange.status == ExchangeStatus.CONFIRMED)
+    return sa.and_(figures.is_shared(), Exchange.status == ExchangeStatus.CONFIRMED)
 
 
 def city_statement(city_id: int, liaison: User | None = None) -> sa.Select:
@@ -156,12 +157,30 @@ def load_for_liaison(exchange_id: int, liaison: User) -> Exchange | None:
                              .options(*LOAD_OPTIONS))
 
 
-def upcoming_and_past(stmt: sa.Select, today: date, limit: int = 50) -> tuple[list[Exchange], list[Exchange]]:
-    upcoming = list(db.session.scalars(stmt.where(Exchange.ends_on >= today)
-                                       .order_by(Exchange.starts_on, Exchange.id).limit(limit)))
-    past = list(db.session.scalars(stmt.where(Exchange.ends_on < today)
-                                   .order_by(Exchange.starts_on.desc(), Exchange.id.desc()).limit(limit)))
-    return upcoming, past
+@dataclass
+class CityLists:
+    """A city's exchanges as its pages list them. Only confirmed exchanges are upcoming or past: a proposal waits
+    for staff in its own list, and a declined one is listed apart, with the staff's note."""
+
+    upcoming: list[Exchange]
+    past: list[Exchange]
+    waiting: list[Exchange]
+    declined: list[Exchange]
+
+
+def city_lists(stmt: sa.Select, today: date, limit: int = 50) -> CityLists:
+    """``stmt``: what the reader may see of a city (``city_statement``)."""
+    confirmed = stmt.where(Exchange.status == ExchangeStatus.CONFIRMED)
+    soonest, latest = (Exchange.starts_on, Exchange.id), (Exchange.starts_on.desc(), Exchange.id.desc())
+
+    def listed(query, order):
+        return list(db.session.scalars(query.order_by(*order).limit(limit)))
+
+    return CityLists(
+        upcoming=listed(confirmed.where(Exchange.ends_on >= today), soonest),
+        past=listed(confirmed.where(Exchange.ends_on < today), latest),
+        waiting=listed(stmt.where(Exchange.status == ExchangeStatus.PROPOSED), soonest),
+        declined=listed(stmt.where(Exchange.status == ExchangeStatus.DECLINED), latest))
 
 
 @dataclass
@@ -226,88 +245,6 @@ def delete_contact(contact: CityContact, city: PartnerCity, by: User) -> None:
     record(by, "city.contact.delete", city, contact_id=contact.id)
     db.session.delete(contact)
     db.session.flush()
-
-
-# --- statistics --------------------------------------------------------------------------------------------------
-
-@dataclass
-class CityFigures:
-    city_id: int
-    exchanges: int
-    kawasaki_participants: int
-    partner_participants: int
-    business_matches: int
-    memoranda: int
-    follow_ups: int
-
-
-def outcome_count(kind: OutcomeKind, exchange_id):
-    """How many outcomes of ``kind`` the exchange ``exchange_id`` (a column to correlate on) has, dropped ones aside."""
-    return (sa.select(sa.func.count(ExchangeOutcome.id))
-            .where(ExchangeOutcome.exchange_id == exchange_id, ExchangeOutcome.kind == kind,
-                   ExchangeOutcome.status != OutcomeStatus.DROPPED).scalar_subquery())
-
-
-def held(year: int, until: date | None = None, shared_only: bool = False):
-    """The confirmed exchanges of a fiscal year (by their first day), up to ``until`` if given; only those shared
-    with the liaisons when ``shared_only``."""
-    clauses = [Exchange.fiscal_year == year, Exchange.status == ExchangeStatus.CONFIRMED]
-    if until is not None:
-        clauses.append(Exchange.starts_on <= until)
-    if shared_only:
-        clauses.append(shared_with_liaisons())
-    return sa.and_(*clauses)
-
-
-def per_exchange(year: int, city_id: int | None = None, until: date | None = None, shared_only: bool = False):
-    """The year's confirmed exchanges (see ``held``), one row each with its participants and the outcomes that were
-    not dropped: the subquery the statistics add up."""
-    matches, memoranda, follow_ups = (outcome_count(kind, Exchange.id) for kind in OutcomeKind)
-    stmt = (sa.select(Exchange.id, Exchange.kind, Exchange.starts_on, Exchange.kawasaki_participants,
-                      Exchange.partner_participants, matches.label("matches"), memoranda.label("memoranda"),
-                      follow_ups.label("follow_ups"))
-            .where(held(year, until, shared_only)))
-    if city_id is not None:
-        stmt = stmt.where(Exchange.id.in_(of_city(city_id)))
-    return stmt.subquery()
-
-
-def _sums(per):
-    return (sa.func.count(per.c.id), sa.func.coalesce(sa.func.sum(per.c.kawasaki_participants), 0),
-            sa.func.coalesce(sa.func.sum(per.c.partner_participants), 0),
-            sa.func.coalesce(sa.func.sum(per.c.matches), 0), sa.func.coalesce(sa.func.sum(per.c.memoranda), 0),
-            sa.func.coalesce(sa.func.sum(per.c.follow_ups), 0))
-
-
-def totals(per) -> CityFigures:
-    """Each exchange once."""
-    return CityFigures(0, *db.session.execute(sa.select(*_sums(per))).one())
-
-
-def by_city(per) -> list[CityFigures]:
-    """An exchange with two cities counts for each; most exchanges first."""
-    return [CityFigures(*row) for row in db.session.execute(
-        sa.select(exchange_cities.c.city_id, *_sums(per)).join(per, per.c.id == exchange_cities.c.exchange_id)
-        .group_by(exchange_cities.c.city_id).order_by(sa.func.count().desc(), exchange_cities.c.city_id))]
-
-
-def statistics(year: int) -> dict:
-    """A fiscal year's confirmed exchanges per city, per kind and in total. Aggregate queries only."""
-    per = per_exchange(year)
-    return {"by_city": by_city(per), "total": totals(per),
-            "by_kind": dict(db.session.execute(sa.select(per.c.kind, sa.func.count()).group_by(per.c.kind)).all())}
-
-
-def city_summary(city_id: int, liaison: User | None = None) -> list[tuple[int, int, int, int]]:
-    """Per fiscal year, newest first: (year, exchanges, participants on both sides, business matches)."""
-    shared = city_statement(city_id, liaison).where(Exchange.status == ExchangeStatus.CONFIRMED).subquery()
-    matches = outcome_count(OutcomeKind.BUSINESS_MATCH, shared.c.id)
-    rows = db.session.execute(
-        sa.select(shared.c.fiscal_year, sa.func.count(shared.c.id),
-                  sa.func.coalesce(sa.func.sum(shared.c.kawasaki_participants + shared.c.partner_participants), 0),
-                  sa.func.coalesce(sa.func.sum(matches), 0))
-        .group_by(shared.c.fiscal_year).order_by(shared.c.fiscal_year.desc()))
-    return [tuple(row) for row in rows]
 
 
 # --- what a liaison may see beyond the exchanges ----------------------------------------------------------------
@@ -398,6 +335,6 @@ def feed_exchanges(feed_: CalendarFeed, today: date | None = None) -> list[Excha
     today = today or today_in_tokyo()
     stmt = sa.select(Exchange).where(Exchange.ends_on >= today, Exchange.status == ExchangeStatus.CONFIRMED)
     if feed_.city_id is not None:
-        stmt = stmt.where(Exchange.id.in_(of_city(feed_.city_id)), Exchange.visibility == Visibility.SHARED)
+        stmt = stmt.where(Exchange.id.in_(of_city(feed_.city_id)), shared_with_liaisons())
     return list(db.session.scalars(stmt.options(selectinload(Exchange.cities)).order_by(Exchange.starts_on)))
 

@@ -3,16 +3,15 @@ calendar feeds."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from incubator import uploads
 from incubator.cities.models import PartnerCity
 from incubator.cities.services import city_names, partner_cities
 from incubator.dates import today_in_tokyo
-from incubator.exchanges import bp, services
+from incubator.exchanges import bp, figures, services
 from incubator.exchanges.forms import (ContactForm, DecisionForm, DocumentForm, ExchangeForm, OutcomeForm,
                                        OutcomeStatusForm)
 from incubator.exchanges.models import (CityContact, Exchange, ExchangeDocument, ExchangeKind, ExchangeStatus,
@@ -228,7 +227,8 @@ def send_document(exchange: Exchange, document_id: int):
     document = db.session.get(ExchangeDocument, document_id)
     if document is None or document.exchange_id != exchange.id:
         abort(404)
-    return uploads.send(services.document_path(document), document.content_type, document.original_name)
+    return send_file(services.document_path(document), mimetype=document.content_type, as_attachment=True,
+                     download_name=document.original_name, max_age=0)
 
 
 @bp.route("/exchanges/<int:exchange_id>/documents/<int:document_id>")
@@ -246,11 +246,12 @@ def city(city_id: int):
 
 
 def render_city(partner: PartnerCity, contact_form=None, status: int = 200):
-    upcoming, past = services.upcoming_and_past(services.city_statement(partner.id), today_in_tokyo())
+    today = today_in_tokyo()
     return render_template(
-        "exchanges/city.html", city=partner, upcoming=upcoming, past=past, contacts=services.contacts(partner),
-        summary=services.city_summary(partner.id), contact_form=contact_form or ContactForm(formdata=None),
-        feed_url=feed_url(services.feed(partner))), status
+        "exchanges/city.html", city=partner, lists=services.city_lists(services.city_statement(partner.id), today),
+        contacts=services.contacts(partner), summary=figures.city_years(partner.id, today),
+        definitions=(figures.HELD_DEFINITION, figures.SHARED_DEFINITION),
+        contact_form=contact_form or ContactForm(formdata=None), feed_url=feed_url(services.feed(partner))), status
 
 
 def feed_url(feed) -> str | None:
@@ -289,15 +290,18 @@ def delete_contact(city_id: int, contact_id: int):
 @requires(can_manage_exchanges)
 def statistics():
     year = fiscal_year_arg()
-    return render_template("exchanges/statistics.html", year=year, figures=services.statistics(year),
-                           names=city_names(), kinds=ExchangeKind)
+    return render_template("exchanges/statistics.html", year=year,
+                           figures=figures.statistics(year, today_in_tokyo()), names=city_names(), kinds=ExchangeKind,
+                           definitions=(figures.HELD_DEFINITION, figures.SHARED_DEFINITION,
+                                        figures.MATCHES_DEFINITION))
 
 
-def statistics_sheets(year: int, figures: dict, names: dict[int, str]) -> list[ColumnSheet]:
+def statistics_sheets(year: int, statistics: dict, names: dict[int, str]) -> list[ColumnSheet]:
     """The statistics as sheets: per city, per kind, and the total."""
     city_columns = [
         Column(_l("Partner city"), lambda row: names.get(row.city_id, _("All cities")), 24),
-        Column(_l("Exchanges"), lambda row: row.exchanges, 12),
+        Column(_l("Exchanges held"), lambda row: row.exchanges, 12),
+        Column(_l("Shared with the cities' liaisons"), lambda row: row.shared, 14),
         Column(_l("Participants from Kawasaki"), lambda row: row.kawasaki_participants, 14),
         Column(_l("Participants from the partner cities"), lambda row: row.partner_participants, 14),
         Column(_l("Business matches"), lambda row: row.business_matches, 14),
@@ -305,10 +309,11 @@ def statistics_sheets(year: int, figures: dict, names: dict[int, str]) -> list[C
         Column(_l("Follow-ups"), lambda row: row.follow_ups, 12),
     ]
     kind_columns = [Column(_l("Kind of exchange"), lambda row: row[0], 28),
-                    Column(_l("Exchanges"), lambda row: row[1], 12)]
+                    Column(_l("Exchanges held"), lambda row: row[1], 12)]
     return [
-        ColumnSheet(_("By city"), city_columns, figures["by_city"] + [figures["total"]]),
-        ColumnSheet(_("By kind"), kind_columns, [(kind, figures["by_kind"].get(kind, 0)) for kind in ExchangeKind]),
+        ColumnSheet(_("By city"), city_columns, statistics["by_city"] + [statistics["total"]]),
+        ColumnSheet(_("By kind"), kind_columns,
+                    [(kind, statistics["by_kind"].get(kind, 0)) for kind in ExchangeKind]),
     ]
 
 
@@ -316,7 +321,7 @@ def statistics_sheets(year: int, figures: dict, names: dict[int, str]) -> list[C
 @requires(can_manage_exchanges)
 def export_statistics(fmt: str):
     year = fiscal_year_arg()
-    sheets = statistics_sheets(year, services.statistics(year), city_names())
+    sheets = statistics_sheets(year, figures.statistics(year, today_in_tokyo()), city_names())
     return workbook_response(fmt, f"exchange-statistics-FY{year}", sheets)
 
 

@@ -13,19 +13,24 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from incubator.applications.models import Application, Stage, StageChange
 from incubator.cities.models import PartnerCity
 from incubator.dates import fiscal_months, start_of_day
-from incubator.exchanges import services as exchanges
-from incubator.exchanges.services import CityFigures as ExchangeFigures
+from incubator.exchanges import figures as exchanges
+from incubator.exchanges.figures import ExchangeFigures
+from incubator.exchanges.services import listed
 from incubator.extensions import db
 from incubator.milestones.models import Milestone, MilestoneKind, RecordStatus
 from incubator.reports.sql import overlap_days
 from incubator.researchers.models import ResearcherCase
 from incubator.spaces.models import Lease, Space
+from incubator.spaces.services import occupancy_on
 from incubator.support.models import RequestStatus, SupportRequest
+from incubator.support.queue import open_counts
 from incubator.ventures.models import Venture, VentureStatus
+from incubator.ventures.services import group_counts, venture_counts
 
 Monthly = list[int | None]  # April to March; None for a month that has not begun
 
@@ -161,9 +166,9 @@ def _researchers(period: Period) -> tuple[int, Monthly]:
 
 def _exchanges(period: Period, city_id: int | None = None,
                shared_only: bool = False) -> tuple[ExchangeFigures, Monthly, object]:
-    """The exchanges held so far in the year, as the exchange statistics count them: totals, a monthly series, and
-    the subquery they came from."""
-    per = exchanges.per_exchange(period.year, city_id, until=period.today, shared_only=shared_only)
+    """The exchanges held so far in the year (``exchanges.figures``, as the exchange statistics count them):
+    totals, a monthly series, and the subquery they came from."""
+    per = exchanges.per_exchange(period.today, period.year, city_id, shared_only=shared_only)
     monthly = period.series(db.session.execute(sa.select(*period.by_month(per.c.starts_on))).one())
     return exchanges.totals(per), monthly, per
 
@@ -286,6 +291,46 @@ def programme(year: int, today: date) -> Programme:
                      support, support_monthly, exchanges.by_city(per_exchange))
 
 
+# --- today: what stands now, whatever the fiscal year ----------------------------------------------------------
+
+OCCUPANCY_TODAY_DEFINITION = _l("THINK's spaces in service that are under a lease today, as the spaces page counts "
+                                "them.")
+
+
+@dataclass
+class Today:
+    """The figures that describe today rather than a fiscal year, each counted by the function its own page uses:
+    tenants as the ventures list counts them, open requests as the support queue does, occupancy as the spaces
+    page does."""
+
+    day: date
+    tenants: int
+    alumni: int
+    open_by_organization: dict[int, int]
+    spaces: int
+    occupied: int
+
+    @property
+    def open_requests(self) -> int:
+        return sum(self.open_by_organization.values())
+
+    @property
+    def occupancy(self) -> float | None:
+        return self.occupied / self.spaces if self.spaces else None
+
+
+def today_figures(day: date) -> Today:
+    groups = group_counts(venture_counts())
+    by_kind = occupancy_on(day).values()
+    return Today(day, groups["current"], groups["alumni"], open_counts(), sum(total for total, _ in by_kind),
+                 sum(occupied for _, occupied in by_kind))
+
+
+def organization_open(organization_id: int) -> int:
+    """The organization's open requests today, as its agents' queue counts them."""
+    return open_counts().get(organization_id, 0)
+
+
 # --- a partner organization's own figures ----------------------------------------------------------------------
 
 @dataclass
@@ -300,6 +345,7 @@ class OrganizationFigures:
     filed_monthly: Monthly
     resolved_monthly: Monthly
     by_category: list[tuple[int, int]]  # (category id, requests filed), most first
+    open_today: int = 0  # open now, whenever filed: the organization's queue's count (not the year's)
 
     @property
     def filed(self) -> int:
@@ -345,7 +391,7 @@ def organization(year: int, organization_id: int, today: date) -> OrganizationFi
         .order_by(sa.func.count().desc(), r.category_id))]
     return OrganizationFigures(period, by_status, first_response_s, int(row[0]), int(row[1]),
                                None if row[2] is None else float(row[2]), _ints(row[3:8]), filed_monthly,
-                               period.series(row[8:20]), by_category)
+                               period.series(row[8:20]), by_category, organization_open(organization_id))
 
 
 # --- a partner city's own figures ------------------------------------------------------------------------------
@@ -353,6 +399,7 @@ def organization(year: int, organization_id: int, today: date) -> OrganizationFi
 @dataclass
 class CityFigures:
     period: Period
+    staff: bool  # counted for staff (every exchange held), or for the city's liaisons (the shared ones)
     held: ExchangeFigures
     exchanges_monthly: Monthly
     referred: int
@@ -362,8 +409,9 @@ class CityFigures:
 
 
 def city(year: int, city: PartnerCity, staff: bool, today: date) -> CityFigures:
-    """One city's year. A liaison's figures count only what the liaison may see: shared, confirmed exchanges and
-    the ventures listed for partner cities; staff count every confirmed exchange."""
+    """One city's year. A liaison's figures count only what the liaison may see: the exchanges held that are shared
+    with them and the ventures listed for partner cities; staff count every exchange held (``held.shared`` says how
+    many of them the liaisons see)."""
     period = Period.of(year, today)
     held, monthly, _per = _exchanges(period, city.id, shared_only=not staff)
     referred_here = sa.and_(Application.referring_city_id == city.id, Application.fiscal_year == year,
@@ -375,6 +423,6 @@ def city(year: int, city: PartnerCity, staff: bool, today: date) -> CityFigures:
         .select_from(Application).outerjoin(accepted_at, accepted_at.c.application_id == Application.id)
         .where(referred_here)).one()
     ventures = {VentureStatus(status): int(count) for status, count in db.session.execute(
-        sa.select(Venture.status, sa.func.count()).where(exchanges.listed(city.country_code))
+        sa.select(Venture.status, sa.func.count()).where(listed(city.country_code))
         .group_by(Venture.status))}
-    return CityFigures(period, held, monthly, int(referrals[0]), int(referrals[1]), funnel(referred_here), ventures)
+    return CityFigures(period, staff, held, monthly, int(referrals[0]), int(referrals[1]), funnel(referred_here), ventures)

@@ -1,7 +1,8 @@
 """The programme's metrics: what each one counts, in words shown beside it, and what a target for it may be.
 
 The figures themselves are counted from the records in ``reports.figures``; nothing here is typed in by hand
-except the targets.
+except the targets. A figure that another page shows too takes its definition from the module that counts it for
+both (the exchanges' from ``exchanges.figures``), so that the words and the number stay together.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from incubator.exchanges import figures as exchange_figures
 from incubator.i18n import format_number
 
 
@@ -55,13 +57,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("researchers", _l("Researchers accepted"),
            _l("Researchers hosted through the village who arrived in Japan during the fiscal year, by their day of "
               "arrival.")),
-    Metric("exchanges", _l("Exchanges held"),
-           _l("Confirmed exchanges with partner cities whose first day falls in the fiscal year. In the total an "
-              "exchange counts once; by city it counts for each city that took part. Exchanges still to come, "
-              "proposals not yet confirmed and declined ones are not counted.")),
-    Metric("business_matches", _l("Business matches from exchanges"),
-           _l("Business-match outcomes recorded for the exchanges held in the fiscal year, whatever their status, "
-              "except those dropped.")),
+    Metric("exchanges", _l("Exchanges held"), exchange_figures.HELD_DEFINITION),
+    Metric("business_matches", _l("Business matches from exchanges"), exchange_figures.MATCHES_DEFINITION),
     Metric("applications_received", _l("Applications received"),
            _l("Entrepreneur applications submitted in the fiscal year, by the day of submission in Japan time. "
               "Drafts are not counted.")),

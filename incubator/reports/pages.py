@@ -12,9 +12,12 @@ from incubator.exchanges.models import OutcomeKind
 from incubator.exports import Column, ColumnSheet
 from incubator.i18n import country_name
 from incubator.reports.charts import Chart, Series
-from incubator.reports.figures import CityFigures, OrganizationFigures, Programme
+from incubator.reports.figures import (OCCUPANCY_TODAY_DEFINITION, CityFigures, OrganizationFigures, Programme,
+                                      Today)
 from incubator.reports.services import Score
 from incubator.support.models import RequestStatus
+from incubator.support.queue import OPEN_DEFINITION
+from incubator.ventures.services import TENANTS_DEFINITION
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -114,8 +117,27 @@ def chart_sheet(chart: Chart, first_header) -> ColumnSheet:
     return ColumnSheet(chart.sheet or chart.title, columns, rows)
 
 
+def today_definitions() -> dict[str, object]:
+    return {"tenants": TENANTS_DEFINITION, "open_requests": OPEN_DEFINITION, "occupancy": OCCUPANCY_TODAY_DEFINITION}
+
+
+def today_rows(now: Today, organizations: dict[int, str]) -> list[tuple[str, object]]:
+    """The figures of today as (label, value) rows, for the export."""
+    return [
+        (_("Counted on"), now.day),
+        (_("Ventures at THINK"), now.tenants),
+        (_("Alumni"), now.alumni),
+        (_("Open support requests"), now.open_requests),
+        *((_("Open support requests: %(organization)s", organization=name), now.open_by_organization.get(id_, 0))
+          for id_, name in organizations.items()),
+        (_("Spaces in service"), now.spaces),
+        (_("Spaces under a lease"), now.occupied),
+        (_("THINK occupancy today (%)"), None if now.occupancy is None else round(now.occupancy * 100, 1)),
+    ]
+
+
 def programme_sheets(scores: list[Score], figures: Programme, charts: dict[str, Chart],
-                     organizations: dict[int, str]) -> list[ColumnSheet]:
+                     organizations: dict[int, str], now: Today) -> list[ColumnSheet]:
     support_columns = [
         Column(_l("Organization"), lambda row: organizations.get(row.organization_id, ""), 36),
         Column(_l("Requests filed"), lambda row: row.filed, 14),
@@ -138,6 +160,7 @@ def programme_sheets(scores: list[Score], figures: Programme, charts: dict[str, 
         chart_sheet(charts["support"], _("Organization")),
         chart_sheet(charts["support_monthly"], _("Month")),
         chart_sheet(charts["cities"], _("Partner city")),
+        ColumnSheet(_("Today"), SUMMARY_COLUMNS, today_rows(now, organizations)),
     ]
 
 
@@ -170,6 +193,7 @@ def organization_charts(figures: OrganizationFigures, categories: dict[int, str]
 
 def organization_sheets(figures: OrganizationFigures, charts: dict[str, Chart]) -> list[ColumnSheet]:
     summary = [
+        (_("Open today"), figures.open_today),
         (_("Requests filed"), figures.filed),
         (_("Still open"), figures.open),
         (_("First response (average business hours)"),
@@ -198,7 +222,8 @@ def city_charts(figures: CityFigures) -> dict[str, Chart]:
         "monthly": Chart(
             "chart-city-monthly", _("Exchanges by month, %(fy)s", fy=fy),
             _("Exchanges held with the city in each month of the fiscal year, by their first day."),
-            months, [Series(_("Exchanges held"), figures.exchanges_monthly)], half=True, sheet=_("Exchanges by month")),
+            months, [Series(_("Exchanges held") if figures.staff else _("Exchanges shared with your city"),
+                            figures.exchanges_monthly)], half=True, sheet=_("Exchanges by month")),
         "funnel": Chart(
             "chart-city-funnel", _("How far referred entrepreneurs got, %(fy)s", fy=fy),
             _("Of the applications the city referred in the fiscal year, how many reached each stage."),
@@ -210,7 +235,8 @@ def city_charts(figures: CityFigures) -> dict[str, Chart]:
 def city_sheets(figures: CityFigures, charts: dict[str, Chart]) -> list[ColumnSheet]:
     held = figures.held
     summary = [
-        (_("Exchanges held"), held.exchanges),
+        (_("Exchanges held") if figures.staff else _("Exchanges shared with your city"), held.exchanges),
+        *([(_("Shared with the city's liaisons"), held.shared)] if figures.staff else []),
         (_("Participants from Kawasaki"), held.kawasaki_participants),
         (_("Participants from the partner city"), held.partner_participants),
         (str(OutcomeKind.BUSINESS_MATCH.label), held.business_matches),

@@ -11,6 +11,7 @@ from flask_login import current_user
 from incubator.cities.models import PartnerCity
 from incubator.cities.services import city_names
 from incubator.dates import today_in_tokyo
+from incubator.exchanges import figures as exchange_figures
 from incubator.exports import workbook_response
 from incubator.extensions import db
 from incubator.organizations.models import Organization
@@ -24,6 +25,7 @@ from incubator.reports import bp, figures, pages, services
 from incubator.reports.forms import TargetsForm, format_target, submitted_targets, target_fields
 from incubator.reports.metrics import METRICS
 from incubator.support import catalog
+from incubator.support.queue import OPEN_DEFINITION
 
 REPORT_LANGUAGES = ("ja", "en")
 
@@ -42,11 +44,16 @@ def _programme(year: int) -> dict:
             "year_gone": services.share_of_year_gone(year, today)}
 
 
+def _today() -> dict:
+    """What stands today, with the words that say what each figure counts."""
+    return {"now": figures.today_figures(today_in_tokyo()), "now_definitions": pages.today_definitions()}
+
+
 @bp.route("/")
 @requires(can_view_programme_reports)
 def dashboard():
     year = fiscal_year_arg()
-    return render_template("reports/dashboard.html", years=_years(year), **_programme(year))
+    return render_template("reports/dashboard.html", years=_years(year), **_programme(year), **_today())
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")
@@ -54,7 +61,7 @@ def dashboard():
 def export(fmt: str):
     context = _programme(fiscal_year_arg())
     sheets = pages.programme_sheets(context["scores"], context["figures"], context["charts"],
-                                    context["organizations"])
+                                    context["organizations"], figures.today_figures(today_in_tokyo()))
     return workbook_response(fmt, f"programme-fy{context['year']}", sheets)
 
 
@@ -84,7 +91,7 @@ def _organization_context(organization: Organization, year: int) -> dict:
     data = figures.organization(year, organization.id, today_in_tokyo())
     categories = {category.id: category.name for category in catalog.categories(active_only=False)}
     return {"organization": organization, "year": year, "figures": data,
-            "charts": pages.organization_charts(data, categories)}
+            "charts": pages.organization_charts(data, categories), "open_definition": OPEN_DEFINITION}
 
 
 @bp.route("/organizations/<int:organization_id>")
@@ -113,8 +120,12 @@ def _city(city_id: int) -> PartnerCity:
 
 
 def _city_context(city: PartnerCity, year: int) -> dict:
-    data = figures.city(year, city, staff=can_view_programme_reports(current_user), today=today_in_tokyo())
-    return {"city": city, "year": year, "figures": data, "charts": pages.city_charts(data)}
+    staff = can_view_programme_reports(current_user)
+    data = figures.city(year, city, staff=staff, today=today_in_tokyo())
+    definitions = ((exchange_figures.HELD_DEFINITION, exchange_figures.SHARED_DEFINITION) if staff
+                   else (exchange_figures.SHARED_DEFINITION,))
+    return {"city": city, "year": year, "figures": data, "charts": pages.city_charts(data),
+            "definitions": definitions}
 
 
 @bp.route("/cities/<int:city_id>")

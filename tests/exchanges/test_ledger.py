@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from incubator.exchanges import services
+from incubator.exchanges import figures, services
 from incubator.exchanges.models import Exchange, ExchangeOutcome, OutcomeKind, OutcomeStatus, Visibility
 from incubator.extensions import db
 from tests import factories
@@ -94,14 +94,18 @@ def test_statistics_count_confirmed_exchanges_of_the_fiscal_year(users, cities):
                                                                                     ends_on=date(2026, 6, 1)))
     assert proposed.status.value == "proposed"  # not counted until confirmed
     db.session.commit()
-    figures = services.statistics(2026)
-    by_city = {row.city_id: row for row in figures["by_city"]}
+    after = date(2027, 6, 1)  # every exchange of FY2026 has begun
+    statistics = figures.statistics(2026, after)
+    by_city = {row.city_id: row for row in statistics["by_city"]}
     assert (by_city[shenyang].exchanges, by_city[bucheon].exchanges) == (2, 1)
     assert by_city[shenyang].kawasaki_participants == 5 + 1 and by_city[shenyang].partner_participants == 20 + 2
     assert by_city[bucheon].business_matches == 1
-    assert (figures["total"].exchanges, figures["total"].business_matches) == (2, 1)
-    assert services.statistics(2025)["total"].exchanges == 1
-    assert services.statistics(2027)["total"].exchanges == 1
+    assert (statistics["total"].exchanges, statistics["total"].business_matches) == (2, 1)
+    assert figures.statistics(2025, after)["total"].exchanges == 1
+    assert figures.statistics(2027, after)["total"].exchanges == 1
+    # On 30 March 2027 the exchange that begins the next day is still to come: planned, not held.
+    before = figures.statistics(2026, date(2027, 3, 30))
+    assert (before["total"].exchanges, before["planned"], before["total"].business_matches) == (1, 1, 0)
 
 
 def test_the_statistics_page_and_its_exports(client, users, login, ledger, cities):

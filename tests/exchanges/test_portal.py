@@ -159,3 +159,53 @@ def test_a_referral_link_carries_the_city_through_to_the_application(app, client
 def test_only_liaisons_reach_the_portal(client, users, login, who, cities):
     login(users[who])
     assert client.get("/city/").status_code == 403
+
+
+def _section(page: str, section_id: str) -> str:
+    from bs4 import BeautifulSoup
+
+    found = BeautifulSoup(page, "html.parser").find(id=section_id)
+    return found.get_text(" ", strip=True) if found else ""
+
+
+def test_the_staffs_note_on_a_confirmed_proposal_reaches_its_liaison(client, users, login, cities):
+    proposal = services.propose(users["liaison"], cities["shenyang"], _data([]) | {
+        "title": "Battery seminar", "description": "x"})
+    db.session.commit()
+    login(users["staff"])
+    assert client.post(f"/exchanges/{proposal.id}/decision", data={
+        "decision": "confirm", "note": "Room 301 is booked for you."}).status_code == 302
+    login(users["liaison"])
+    page = text(client.get(f"/city/exchanges/{proposal.id}"))
+    assert "Confirmed by the staff in Kawasaki, who wrote: Room 301 is booked for you." in page
+    assert "Battery seminar" in _section(text(client.get("/city/")), "upcoming")
+
+
+def test_a_declined_proposal_is_never_upcoming(client, users, login, cities):
+    """Declined (and waiting) proposals are listed apart, with the staff's note; only confirmed exchanges are
+    upcoming, on the portal, on the staff's city page and in the calendar feeds."""
+    from icalendar import Calendar
+
+    declined = services.propose(users["liaison"], cities["shenyang"], _data([]) | {
+        "title": "Too early", "description": "x"})
+    services.decide(declined, users["staff"], False, "Please propose it for spring.")
+    services.propose(users["liaison"], cities["shenyang"], _data([]) | {"title": "Still waiting", "description": "x"})
+    db.session.commit()
+
+    login(users["liaison"])
+    portal = text(client.get("/city/"))
+    assert "Too early" not in _section(portal, "upcoming") and "Still waiting" not in _section(portal, "upcoming")
+    assert "Too early" in _section(portal, "declined")
+    assert "Please propose it for spring." in _section(portal, "declined")
+    assert "Still waiting" in _section(portal, "proposals")
+    assert client.post("/city/calendar/renew").status_code == 302
+
+    login(users["staff"])
+    city_page = text(client.get(f"/exchanges/cities/{cities['shenyang'].id}"))
+    assert "Too early" not in _section(city_page, "upcoming") and "Still waiting" not in _section(city_page, "upcoming")
+    assert "Please propose it for spring." in _section(city_page, "declined")
+    assert "Still waiting" in _section(city_page, "proposals")
+    assert client.post("/exchanges/calendar/renew", data={}).status_code == 302
+    for feed in (services.feed(None), services.feed(cities["shenyang"])):
+        events = Calendar.from_ical(client.get(f"/calendar/{feed.token}.ics").get_data()).walk("VEVENT")
+        assert {str(event["SUMMARY"]) for event in events}.isdisjoint({"Too early", "Still waiting"})

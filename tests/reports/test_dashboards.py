@@ -96,10 +96,12 @@ def test_a_liaison_sees_their_citys_shared_figures_only(client, login, users):
     assert client.get(f"/reports/organizations/{users['agent'].organization_id}").status_code == 403
 
     export = text(client.get(f"/reports/cities/{shenyang.id}/export.csv?fy=2026"))
-    assert "Exchanges held,1" in export and "Participants from the partner city,7" in export
+    assert "Exchanges shared with your city,1" in export and "Participants from the partner city,7" in export
 
     login(users["staff"])
     assert "107 from the partner city" in text(client.get(f"/reports/cities/{shenyang.id}?fy=2026"))
+    export = text(client.get(f"/reports/cities/{shenyang.id}/export.csv?fy=2026"))
+    assert "Exchanges held,2" in export and "Shared with the city's liaisons,1" in export
 
 
 def test_the_programme_exports_one_sheet_per_section(client, login, users):
@@ -110,7 +112,7 @@ def test_the_programme_exports_one_sheet_per_section(client, login, users):
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.data), read_only=True)
     assert workbook.sheetnames[0] == "Targets and results"
-    assert len(workbook.sheetnames) == 9
+    assert len(workbook.sheetnames) == 10 and workbook.sheetnames[-1] == "Today"
     rows = list(workbook["Targets and results"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Metric", "Actual", "Target")
     assert len(rows) == len(METRICS) + 1
