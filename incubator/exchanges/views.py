@@ -3,11 +3,12 @@ calendar feeds."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from incubator import uploads
 from incubator.cities.models import PartnerCity
 from incubator.cities.services import city_names, partner_cities
 from incubator.dates import today_in_tokyo
@@ -227,8 +228,7 @@ def send_document(exchange: Exchange, document_id: int):
     document = db.session.get(ExchangeDocument, document_id)
     if document is None or document.exchange_id != exchange.id:
         abort(404)
-    return send_file(services.document_path(document), mimetype=document.content_type, as_attachment=True,
-                     download_name=document.original_name, max_age=0)
+    return uploads.send(services.document_path(document), document.content_type, document.original_name)
 
 
 @bp.route("/exchanges/<int:exchange_id>/documents/<int:document_id>")
