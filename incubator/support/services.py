@@ -365,11 +365,13 @@ def rate(request: SupportRequest, by: User, rating: int, comment: str, expected_
 # --- daily ------------------------------------------------------------------------------------------------------
 
 def close_resolved(now: datetime) -> int:
-    """Close the requests resolved more than SUPPORT_AUTO_CLOSE_DAYS ago."""
+    """Close the requests resolved more than SUPPORT_AUTO_CLOSE_DAYS ago. One that someone is changing right now
+    is left for the next run (skip locked), and whoever changes one after this run locked it is told."""
     limit = now - timedelta(days=current_app.config["SUPPORT_AUTO_CLOSE_DAYS"])
     count = 0
     for request in db.session.scalars(sa.select(SupportRequest).where(
-            SupportRequest.status == S.RESOLVED, SupportRequest.resolved_at <= limit).order_by(SupportRequest.id)):
+            SupportRequest.status == S.RESOLVED, SupportRequest.resolved_at <= limit).order_by(SupportRequest.id)
+            .with_for_update(skip_locked=True)):
         _set_status(request, None, S.CLOSED, now)
         count += 1
     db.session.flush()

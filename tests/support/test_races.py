@@ -343,3 +343,47 @@ def test_two_agents_at_the_same_moment_on_postgresql(postgres_app, login, kind):
             db.session.commit()
             scene = {"request": request, "agent": agent, "colleague": colleague}
             _check_one_winner(_parallel(postgres_app, login, scene, action, fill), request, kind)
+
+
+def _resolve_parts_at_once(app, login, agents, applicant):
+    """Split a case between KSP and the Promotion Organization; both parts' agents resolve at the same moment."""
+    case = factories.support_request(applicant, title="Office and flat")
+    sme_agent = db.session.scalar(sa.select(User).where(User.organization_id == case.organization_id))
+    parts = services.split(case, sme_agent, [factories.organization("ksp"), factories.organization("idea")], "")
+    db.session.commit()
+    clients = [login(agents[code], app.test_client()) for code in ("ksp", "idea")]
+    paths = [f"/support/{part.id}/status" for part in parts]
+    forms = [form_data(text(c.get(f"/support/{part.id}")), path) for c, part, path in zip(clients, parts, paths)]
+    start = threading.Barrier(2, timeout=10)
+    codes = []
+
+    def post(number):
+        start.wait()
+        codes.append(clients[number].post(paths[number], data={**forms[number], "status": "resolved"}).status_code)
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert codes == [302, 302]
+    db.session.rollback()
+    return db.session.get(SupportRequest, case.id, populate_existing=True)
+
+
+def test_two_parts_resolved_at_the_same_moment_resolve_their_case(app, login, scene):
+    case = _resolve_parts_at_once(app, login, scene["agents"], scene["applicant"])
+    assert case.status is S.RESOLVED
+
+
+@pytest.mark.postgres
+def test_two_parts_resolved_at_the_same_moment_resolve_their_case_on_postgresql(postgres_app, login):
+    """Each part alone would see the other still open; the case's row lock makes the second wait and see it."""
+    with postgres_app.app_context():
+        applicant = factories.user("applicant")
+        agents = {code: factories.user("agent", organization=factories.organization(code))
+                  for code in ("sme", "ksp", "idea")}
+        factories.support_catalog()
+        db.session.commit()
+        for _round in range(3):
+            assert _resolve_parts_at_once(postgres_app, login, agents, applicant).status is S.RESOLVED
