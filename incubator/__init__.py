@@ -83,6 +83,10 @@ def register_extensions(app: Flask) -> None:
 
     once.init_app(app)
 
+    from incubator import formstate
+
+    formstate.init_app(app)
+
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -12,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from incubator.extensions import db
+from incubator.formstate import StaleForm
 
 logger = logging.getLogger("incubator.errors")
 
@@ -36,7 +38,7 @@ BUSY_MESSAGE = _l("The system was busy saving someone else's change, so yours wa
                   "below: please send it again.")
 
 # Posted fields never shown back: tokens, and passwords.
-_HIDDEN_FIELDS = ("csrf_token", "once_token", "version")
+_HIDDEN_FIELDS = ("csrf_token", "once_token", "saved_state", "version")
 
 
 def typed_input() -> list[tuple[str, str]]:
@@ -106,6 +108,15 @@ def register_errorhandlers(app) -> None:
             return replay
         logger.warning("integrity conflict on %s %s: %s", request.method, request.path, type(error.orig).__name__)
         return render_conflict()
+
+    @app.errorhandler(StaleForm)
+    def stale_form(error: StaleForm):
+        db.session.rollback()
+        logger.info("stale form on %s %s", request.method, request.path)
+        return render_conflict(_("Someone else changed this record while you were editing it (%(fields)s), so "
+                                 "your changes were not saved. What you typed is below: open the page again to "
+                                 "see what is saved now, and apply your changes again.",
+                                 fields=", ".join(error.fields)))
 
     @app.errorhandler(StaleDataError)
     def stale_data(error: StaleDataError):

@@ -97,6 +97,9 @@ class Form(FlaskForm):
     """
 
     once_token = HiddenField(default=new_submit_token)
+    # What the record said when the form was filled from it (see ``incubator.formstate``): saving over a change
+    # someone else made meanwhile is a conflict, not a silent overwrite.
+    saved_state = HiddenField()
 
     class Meta:
         def get_translations(self, form):
@@ -104,6 +107,14 @@ class Form(FlaskForm):
 
         def bind_field(self, form, unbound_field, options):
             return unbound_field.bind(form=form, **bind_field(unbound_field, options))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        record = kwargs.get("obj")
+        if record is not None and not self.saved_state.data:
+            from incubator.formstate import fingerprint
+
+            self.saved_state.data = fingerprint(self, record)
 
 
 class SubForm(WTForm):
