@@ -163,7 +163,10 @@ def end_member(venture: Venture, member: VentureMember, by: User, ended_on: date
 
 def update_own_card(venture: Venture, member: VentureMember, by: User, residence_status,
                     expires_on: date | None) -> None:
-    """A member keeps their residence card up to date, here and in their profile."""
+    """A member keeps their residence card up to date, here and in their profile. Saving it unchanged changes
+    nothing anywhere."""
+    if (member.residence_status, member.residence_card_expires_on) == (residence_status, expires_on):
+        return
     member.residence_status = residence_status
     member.residence_card_expires_on = expires_on
     if member.user_id == by.id:

@@ -171,8 +171,7 @@ def render_detail(venture: Venture, *, member_form=None, milestone_form=None, qu
 def edit(venture_id: int):
     venture = _load(venture_id)
     if request.method == "GET":
-        form = VentureForm(formdata=None, obj=venture, sector=venture.sector.value, stage=venture.stage.value,
-                           status=venture.status.value, version=venture.version)
+        form = VentureForm(formdata=None, obj=venture)
         return render_template("ventures/form.html", form=form, venture=venture)
     form = VentureForm()
     if not form.validate_on_submit():
@@ -242,8 +241,7 @@ def edit_member(venture_id: int, member_id: int):
 
 
 def _saved_member_form(member: VentureMember) -> MemberForm:
-    return MemberForm(formdata=None, obj=member, role=member.role.value, nationality=member.nationality or "",
-                      residence_status=member.residence_status.value if member.residence_status else "")
+    return MemberForm(formdata=None, obj=member)
 
 
 def _member_form(form, venture, member, status: int):
@@ -324,9 +322,7 @@ def render_tenant(venture: Venture, membership: VentureMember, *, milestone_form
                   card_form=None, status: int = 200):
     from incubator.startup_visa.services import clock_for
 
-    card_form = card_form or ResidenceCardForm(
-        formdata=None, residence_status=membership.residence_status.value if membership.residence_status else "",
-        residence_card_expires_on=membership.residence_card_expires_on)
+    card_form = card_form or ResidenceCardForm(formdata=None, obj=membership)
     return render_template(
         "ventures/tenant.html", **_venture_context(venture, milestone_form, quarterly_form), membership=membership,
         card_form=card_form, reminder_days=services.CARD_REMINDER_DAYS, clock=clock_for(venture.application_id)), status
