@@ -41,6 +41,15 @@ class Space(TimestampMixin, db.Model):
         return f"<Space {self.building} {self.room_number}>"
 
 
+class LeaseState(LabelledEnum):
+    """Where a lease stands on a day. ``Lease.state_on`` (Python) and ``Lease.state_is`` (SQL) are its one
+    definition: every page, list, export and count reads it from there."""
+
+    UPCOMING = "upcoming", _l("Upcoming")
+    CURRENT = "current", _l("Current")
+    ENDED = "ended", _l("Ended")
+
+
 # Amounts above these are typing mistakes, not contracts.
 MAX_MONTHLY_RENT_YEN = 10_000_000
 MAX_DEPOSIT_YEN = 100_000_000
@@ -78,8 +87,26 @@ class Lease(TimestampMixin, db.Model):
     venture = relationship("Venture", lazy="raise")
     space: Mapped[Space] = relationship(lazy="raise")
 
+    # A lease's dates are the whole truth about it: both days are included, and whatever ends a lease (ending it
+    # early, the venture's graduation or withdrawal) moves its last day, so no other record needs reading.
+    def state_on(self, day: date) -> LeaseState:
+        if self.starts_on > day:
+            return LeaseState.UPCOMING
+        if self.ends_on < day:
+            return LeaseState.ENDED
+        return LeaseState.CURRENT
+
+    @classmethod
+    def state_is(cls, state: LeaseState, day: date):
+        """In SQL: the lease is in ``state`` on ``day``, exactly as ``state_on`` says."""
+        if state is LeaseState.UPCOMING:
+            return cls.starts_on > day
+        if state is LeaseState.ENDED:
+            return cls.ends_on < day
+        return sa.and_(cls.starts_on <= day, cls.ends_on >= day)
+
     def is_current_on(self, day: date) -> bool:
-        return self.starts_on <= day <= self.ends_on
+        return self.state_on(day) is LeaseState.CURRENT
 
     def __repr__(self) -> str:
         return f"<Lease {self.id} space={self.space_id} {self.starts_on}..{self.ends_on}>"

@@ -21,7 +21,7 @@ from incubator.auth.models import User
 from incubator.dates import today_in_tokyo
 from incubator.extensions import db
 from incubator.rules import NotAllowed
-from incubator.spaces.models import Lease, Space, SpaceKind
+from incubator.spaces.models import Lease, LeaseState, Space, SpaceKind
 from incubator.ventures.models import CURRENT_STATUSES, Venture
 
 logger = logging.getLogger("incubator.spaces")
@@ -68,8 +68,7 @@ SPACE_SORTS = {
 
 def _leased_on(day: date):
     """EXISTS: the space has a lease that covers ``day``."""
-    return (sa.select(Lease.id).where(Lease.space_id == Space.id, Lease.starts_on <= day, Lease.ends_on >= day)
-            .exists())
+    return sa.select(Lease.id).where(Lease.space_id == Space.id, Lease.state_is(LeaseState.CURRENT, day)).exists()
 
 
 def space_statement(filters: SpaceFilters) -> sa.Select:
@@ -93,13 +92,13 @@ def leases_on(day: date, spaces: list[Space]) -> dict[int, Lease]:
     if not spaces:
         return {}
     return {lease.space_id: lease for lease in db.session.scalars(
-        sa.select(Lease).where(Lease.space_id.in_([s.id for s in spaces]), Lease.starts_on <= day,
-                               Lease.ends_on >= day).options(joinedload(Lease.venture)))}
+        sa.select(Lease).where(Lease.space_id.in_([s.id for s in spaces]), Lease.state_is(LeaseState.CURRENT, day))
+        .options(joinedload(Lease.venture)))}
 
 
 def occupancy_on(day: date) -> dict[SpaceKind, tuple[int, int]]:
     """Per kind: (spaces, occupied ones) on ``day``, in one aggregate query."""
-    on_day = (sa.select(Lease.space_id).where(Lease.starts_on <= day, Lease.ends_on >= day)
+    on_day = (sa.select(Lease.space_id).where(Lease.state_is(LeaseState.CURRENT, day))
               .subquery())  # at most one lease per space on a day: leases never overlap
     rows = db.session.execute(
         sa.select(Space.kind, sa.func.count(Space.id), sa.func.count(on_day.c.space_id))
@@ -116,6 +115,8 @@ def save_space(space: Space | None, by: User, data: dict) -> Space:
     if db.session.scalar(duplicate) is not None:
         raise NotAllowed(_l("Building %(building)s already has a room %(room)s.", building=data["building"],
                             room=data["room_number"]))
+    if space is not None and space.is_active and not data["is_active"]:
+        _refuse_retiring_leased(space)
     if space is None:
         space = Space()
         db.session.add(space)
@@ -128,6 +129,22 @@ def save_space(space: Space | None, by: User, data: dict) -> Space:
                             room=data["room_number"]))
     record(by, "space.save", space, room=space.room_number)
     return space
+
+
+class StillLeased(NotAllowed):
+    """The space cannot be taken out of use: a lease of it has not ended."""
+
+
+def _refuse_retiring_leased(space: Space) -> None:
+    """A space taken out of use would drop out of occupancy while a venture still rents it: end the lease first."""
+    from incubator.i18n import format_day
+
+    today = today_in_tokyo()
+    last_day = db.session.scalar(sa.select(sa.func.max(Lease.ends_on)).where(
+        Lease.space_id == space.id, ~Lease.state_is(LeaseState.ENDED, today)))
+    if last_day is not None:
+        raise StillLeased(_l("%(room)s is leased until %(date)s. End its lease before taking it out of use.",
+                            room=space.room_number, date=format_day(last_day)))
 
 
 def buildings() -> list[str]:
@@ -200,15 +217,24 @@ def create_lease(venture: Venture, by: User, space: Space, starts_on: date, ends
     return lease
 
 
-def end_lease(lease: Lease, by: User, ends_on: date, reason: str) -> None:
-    """End a lease early (or on the day it was to end anyway)."""
+def end_lease(lease: Lease, by: User, ends_on: date, reason: str) -> list[Lease]:
+    """End a lease early (or on the day it was to end anyway). The venture is leaving the space, so the renewals
+    of the lease, which have not begun, are cancelled with it; they are returned."""
+    if lease.venture.status not in CURRENT_STATUSES:
+        raise NotAllowed(_l("This venture has left THINK: its leases have ended."))
+    if lease.state_on(today_in_tokyo()) is LeaseState.ENDED:
+        raise NotAllowed(_l("This lease has already ended."))
     _check_terms(lease.starts_on, ends_on)
     if ends_on > lease.ends_on:
         raise NotAllowed(_l("To extend a lease, renew it."))
+    cancelled = renewals_of(lease)
+    _drop(cancelled)
     lease.ends_on = ends_on
     lease.end_reason = reason.strip()
     _flush_lease()
-    record(by, "lease.end", lease.venture, lease_id=lease.id, ends_on=ends_on.isoformat())
+    record(by, "lease.end", lease.venture, lease_id=lease.id, ends_on=ends_on.isoformat(),
+           cancelled=[renewal.id for renewal in cancelled])
+    return cancelled
 
 
 def renew_lease(lease: Lease, by: User, ends_on: date, monthly_rent_yen: int) -> Lease:
@@ -223,20 +249,41 @@ def renewal_of(lease: Lease) -> Lease | None:
     return db.session.scalar(sa.select(Lease).where(Lease.renewed_from_id == lease.id))
 
 
-def end_leases_of(venture: Venture, ended_on: date, reason: str) -> int:
-    """On graduation or withdrawal: leases running past the day end on it, with the exit's reason; those not yet
-    begun are dropped."""
-    count = 0
+def renewals_of(lease: Lease) -> list[Lease]:
+    """The lease's renewal, the renewal's renewal, and so on, in order."""
+    chain, renewal = [], renewal_of(lease)
+    while renewal is not None:
+        chain.append(renewal)
+        renewal = renewal_of(renewal)
+    return chain
+
+
+def _drop(leases: list[Lease]) -> None:
+    """Delete leases that never began. A renewal refers to the lease it renews, so the latest goes first, each
+    flushed on its own: deleting a renewed lease before its renewal is refused by the database."""
+    for lease in sorted(leases, key=lambda lease: lease.starts_on, reverse=True):
+        db.session.delete(lease)
+        db.session.flush()
+
+
+def end_leases_of(venture: Venture, ended_on: date, reason: str) -> tuple[list[int], list[int]]:
+    """On graduation or withdrawal on ``ended_on``: from that day the venture's spaces are free, so its leases end
+    the day before, with the exit's reason, and those that would begin on that day or later (renewals among
+    them) are cancelled. Its leases are then ended on every page, list and count, and another venture can lease
+    the space from that day. Returns the ids of the leases ended and of those cancelled."""
+    ended, cancelled = [], []
     for lease in db.session.scalars(sa.select(Lease).where(Lease.venture_id == venture.id,
-                                                           Lease.ends_on > ended_on)):
-        if lease.starts_on > ended_on:
-            db.session.delete(lease)
+                                                           Lease.ends_on >= ended_on)):
+        if lease.starts_on >= ended_on:
+            cancelled.append(lease)
         else:
-            lease.ends_on = ended_on
+            lease.ends_on = ended_on - timedelta(days=1)
             lease.end_reason = reason
-        count += 1
+            ended.append(lease.id)
+    cancelled_ids = [lease.id for lease in cancelled]
+    _drop(cancelled)
     db.session.flush()
-    return count
+    return ended, cancelled_ids
 
 
 def load_lease(lease_id: int) -> Lease | None:
@@ -268,16 +315,13 @@ def lease_statement(filters: LeaseFilters, today: date | None = None) -> sa.Sele
     today = today or today_in_tokyo()
     stmt = (sa.select(Lease).join(Lease.space).join(Lease.venture)
             .options(contains_eager(Lease.space), contains_eager(Lease.venture)))
-    if filters.state == "current":
-        stmt = stmt.where(Lease.starts_on <= today, Lease.ends_on >= today)
-    elif filters.state == "upcoming":
-        stmt = stmt.where(Lease.starts_on > today)
-    elif filters.state == "ended":
-        stmt = stmt.where(Lease.ends_on < today)
+    if filters.state in LeaseState._value2member_map_:
+        stmt = stmt.where(Lease.state_is(LeaseState(filters.state), today))
     elif filters.state == "expiring":
         renewal = aliased(Lease)
         renewed = sa.select(renewal.id).where(renewal.renewed_from_id == Lease.id).exists()
-        stmt = stmt.where(Lease.ends_on.between(today, today + timedelta(days=EXPIRY_WINDOW_DAYS)), ~renewed,
+        stmt = stmt.where(~Lease.state_is(LeaseState.ENDED, today),
+                          Lease.ends_on <= today + timedelta(days=EXPIRY_WINDOW_DAYS), ~renewed,
                           Venture.status.in_(CURRENT_STATUSES))
     if filters.kind in SpaceKind._value2member_map_:
         stmt = stmt.where(Space.kind == SpaceKind(filters.kind))

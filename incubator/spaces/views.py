@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from incubator.dates import today_in_tokyo
@@ -81,7 +82,8 @@ def _save_space(space: Space | None, form: SpaceForm):
         saved = services.save_space(space, current_user, data)
     except NotAllowed as error:
         db.session.rollback()
-        form.room_number.errors.append(error.message)
+        field = form.is_active if isinstance(error, services.StillLeased) else form.room_number
+        field.errors.append(error.message)
         return render_template("spaces/space_form.html", form=form, space=space), 422
     db.session.commit()
     flash(_("%(name)s has been saved.", name=saved.room_number), "success")
@@ -110,6 +112,7 @@ LEASE_COLUMNS = [
     Column(_l("Type"), lambda lease: lease.space.kind),
     Column(_l("First day"), lambda lease: lease.starts_on, 12),
     Column(_l("Last day"), lambda lease: lease.ends_on, 12),
+    Column(_l("State"), lambda lease: lease.state_on(today_in_tokyo()), 12),
     Column(_l("Monthly rent (yen)"), lambda lease: lease.monthly_rent_yen),
     Column(_l("Deposit (yen)"), lambda lease: lease.deposit_yen),
     Column(_l("Reason for ending"), lambda lease: lease.end_reason, 30),
@@ -162,6 +165,11 @@ def _load_lease(lease_id: int) -> Lease:
     return services.load_lease(lease_id) or abort(404)
 
 
+def _end_form(form, lease: Lease, status: int):
+    return render_template("spaces/lease_end.html", form=form, venture=lease.venture, lease=lease,
+                           renewals=services.renewals_of(lease)), status
+
+
 @bp.route("/leases/<int:lease_id>/end", methods=["GET", "POST"])
 @requires(can_manage_leases)
 def end_lease(lease_id: int):
@@ -171,16 +179,21 @@ def end_lease(lease_id: int):
         form.ends_on.data = min(today_in_tokyo(), lease.ends_on) if lease.starts_on <= today_in_tokyo() \
             else lease.starts_on
     if not form.validate_on_submit():
-        return _lease_form(form, lease.venture, lease, 422 if form.is_submitted() else 200, "spaces/lease_end.html")
+        return _end_form(form, lease, 422 if form.is_submitted() else 200)
     try:
-        services.end_lease(lease, current_user, form.ends_on.data, form.reason.data)
+        cancelled = services.end_lease(lease, current_user, form.ends_on.data, form.reason.data)
     except NotAllowed as error:
         db.session.rollback()
         form.ends_on.errors.append(error.message)
         lease = _load_lease(lease_id)
-        return _lease_form(form, lease.venture, lease, 422, "spaces/lease_end.html")
+        return _end_form(form, lease, 422)
+    cancelled_from = cancelled[0].starts_on if cancelled else None
     db.session.commit()
     flash(_("The lease now ends on %(date)s.", date=format_day(lease.ends_on)), "success")
+    if cancelled:
+        flash(ngettext("Its renewal from %(date)s has been cancelled.",
+                       "Its %(num)d renewals from %(date)s have been cancelled.", len(cancelled),
+                       date=format_day(cancelled_from)), "info")
     return redirect(url_for("ventures.detail", venture_id=lease.venture_id, _anchor="leases"))
 
 

@@ -96,10 +96,10 @@ def exit_venture(venture: Venture, by: User, status: VentureStatus, ended_on: da
     for member in venture.members:
         if member.ended_on is None or member.ended_on > ended_on:
             member.ended_on = max(ended_on, member.started_on)
-    ended = end_leases_of(venture, ended_on, venture.exit_reason)
+    ended, cancelled = end_leases_of(venture, ended_on, venture.exit_reason)
     db.session.flush()
     record(by, f"venture.{status.value}", venture, ended_on=ended_on.isoformat(), destination=destination.value,
-           leases_ended=ended)
+           leases_ended=ended, leases_cancelled=cancelled)
     logger.info("venture %s %s by user %s", venture.id, status.value, by.id)
 
 

@@ -147,7 +147,9 @@ def test_graduation_ends_open_leases_and_memberships_and_keeps_the_alumnus(clien
     assert (venture.status, venture.ended_on, venture.destination) == (
         VentureStatus.GRADUATED, today, ExitDestination.KAWASAKI)
     lease = db.session.get(Lease, running_id)
-    assert lease.ends_on == today and lease.end_reason == "Moved into its own office in Kawasaki-ku."
+    # From the day it left, its space is free: the lease's last day is the day before.
+    assert lease.ends_on == today - timedelta(days=1)
+    assert lease.end_reason == "Moved into its own office in Kawasaki-ku."
     assert db.session.get(Lease, future_id) is None  # never began
     assert db.session.scalars(sa.select(VentureMember.ended_on)).all() == [today]
     assert "Leaving K.K." in text(client.get("/ventures/?status=alumni"))
