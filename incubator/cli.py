@@ -30,8 +30,9 @@ def _pybabel(command: str, *args: str) -> None:
 
 
 def extract_messages(pot_path: str) -> None:
+    # pybabel skips folders starting with "_" by default, which would leave templates/_macros/ out.
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
-             "--sort-output", "-o", pot_path, ".")
+             "--ignore-dirs", ".* venv .venv node_modules instance", "--sort-output", "-o", pot_path, ".")
 
 
 def fill_english(po_path: str) -> None:
