@@ -87,6 +87,10 @@ def register_extensions(app: Flask) -> None:
 
     formstate.init_app(app)
 
+    from incubator import audit
+
+    audit.init_app(app)  # after once: its hook writes the audit rows of a request before once's runs
+
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")

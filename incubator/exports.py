@@ -23,6 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from incubator.audit.signals import exported
 from incubator.db import LabelledEnum
 from incubator.extensions import db
 
@@ -163,6 +164,7 @@ def _xlsx(name: str, sheets: list[ColumnSheet]) -> Response:
 def export(fmt: str, name: str, title, columns: list[Column], stmt: sa.Select) -> Response:
     """The whole filtered list as a file in ``fmt`` (csv or xlsx)."""
     logger.info("export of %s as %s", name, fmt)
+    exported.send(name, fmt=fmt)  # the audit trail's row
     sheet = ColumnSheet(title, columns, rows(stmt))
     return _csv(name, [sheet], titled=False) if fmt == "csv" else _xlsx(name, [sheet])
 
@@ -170,4 +172,5 @@ def export(fmt: str, name: str, title, columns: list[Column], stmt: sa.Select) -
 def workbook_response(fmt: str, name: str, sheets: list[ColumnSheet]) -> Response:
     """A report of several sections: an XLSX sheet per section, or one CSV with each section under its title."""
     logger.info("export of %s as %s", name, fmt)
+    exported.send(name, fmt=fmt)  # the audit trail's row
     return _csv(name, sheets, titled=True) if fmt == "csv" else _xlsx(name, sheets)

@@ -284,6 +284,9 @@ def requires(check: Check):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not check(current_user):
+                from incubator.audit.signals import access_denied
+
+                access_denied.send(current_user._get_current_object(), check=check.__name__)  # audited
                 abort(403)
             return view(*args, **kwargs)
 

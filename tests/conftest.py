@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 
@@ -70,13 +71,41 @@ def _context(app):
     """Every test runs in an app context and leaves the database empty."""
     with app.app_context():
         yield
-        db.session.rollback()
-        # Organizations and users refer to each other (an organization's lead); break the loop first.
-        db.session.execute(db.text("UPDATE organizations SET lead_id = NULL"))
+        empty_database()
+
+
+def empty_database() -> None:
+    """Delete every row of every table, in one transaction; the audit log's append-only guard is lifted for it."""
+    db.session.rollback()
+    # Organizations and users refer to each other (an organization's lead); break the loop first.
+    db.session.execute(db.text("UPDATE organizations SET lead_id = NULL"))
+    with audit_guard_lifted():
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
-        db.session.commit()
-        db.session.remove()
+    db.session.commit()
+    db.session.remove()
+
+
+@contextlib.contextmanager
+def audit_guard_lifted():
+    """Inside the session's transaction, let the audit log's rows be deleted (tests only): PostgreSQL's triggers
+    are disabled and SQLite's dropped, then put back as they were before the transaction commits. Other
+    connections never see the table unguarded (DDL is transactional in both)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        db.session.execute(db.text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
+        yield
+        db.session.execute(db.text("ALTER TABLE audit_log ENABLE TRIGGER USER"))
+    elif dialect == "sqlite":
+        triggers = db.session.execute(db.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")).all()
+        for name, _sql in triggers:
+            db.session.execute(db.text(f'DROP TRIGGER "{name}"'))
+        yield
+        for _name, sql in triggers:
+            db.session.execute(db.text(sql))
+    else:
+        yield
 
 
 def reload(obj, *options):

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from incubator import uploads
+from incubator.audit import services as audit
 from incubator.applications import bp, services
 from incubator.applications.forms import (MAX_FOUNDERS, ApplicationForm, CommentForm, DocumentForm,
                                           OnboardingItemForm, StageForm)
@@ -153,6 +154,7 @@ def _document(application: Application, document_id: int) -> ApplicationDocument
 def download(application_id: int, document_id: int):
     application = _load(application_id)
     document = _document(application, document_id)
+    audit.download(current_user, "application.document.download", document, subject=application.applicant_id)
     return uploads.send(services.document_path(document), document.content_type, document.original_name)
 
 
@@ -181,6 +183,7 @@ def render_detail(application: Application, *, review_form=None, visa_form=None,
     from incubator.startup_visa.services import panel as visa_panel
 
     context = {"visa_panel": visa_panel(application, current_user, visa_form)}
+    audit.read(current_user, "application.read", application, subject=application.applicant_id)
     if can_review_applications(current_user):
         stage_form = StageForm()
         stage_form.set_choices(application.stage, services.allowed_moves(application))

@@ -263,6 +263,11 @@ def update_account(user: User, *, by: User, role: Role, is_active: bool, organiz
         changes["role"] = [user.role.value, role.value]
     if user.is_active != is_active:
         changes["is_active"] = [user.is_active, is_active]
+    # Which organization's requests or which city's pages the account reaches (ids only, as in every audit row).
+    for name, value in (("organization_id", organization_id if role is Role.AGENT else None),
+                        ("partner_city_id", partner_city_id if role is Role.LIAISON else None)):
+        if getattr(user, name) != value:
+            changes[name] = [getattr(user, name), value]
     if "role" in changes or not is_active:
         # A session opened under the old role keeps none of its rights (nor its idle timeout): sign in again.
         sessions.end_all(user)

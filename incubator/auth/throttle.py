@@ -15,6 +15,7 @@ from functools import wraps
 from flask import make_response, request
 from flask_babel import ngettext
 
+from incubator.audit import services as audit
 from incubator.auth import services
 from incubator.errors import render_error
 from incubator.extensions import db
@@ -38,6 +39,7 @@ def per_account(view):
         if not email:
             return view(*args, **kwargs)
         if sign_in_failures.is_locked(email):
+            audit.sign_in_failed(services.find_by_email(email), "paused")
             return _paused(email)
         response = make_response(view(*args, **kwargs))
         if response.status_code == 401 and sign_in_failures.fail(email):

@@ -19,6 +19,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from markupsafe import Markup
 
+from incubator.audit import services as audit
 from incubator.auth import bp, services
 from incubator.auth import twofactor as twofactor_service
 from incubator.auth.forms import ConfirmForm
@@ -116,9 +117,11 @@ def twofactor_challenge():
     try:
         method = twofactor_service.verify(user, form.code.data)
     except twofactor_service.CodeReused:
+        audit.sign_in_failed(user, "code")
         form.code.errors.append(_reused_code_message())
         return render_template("auth/twofactor_challenge.html", form=form), 401
     except twofactor_service.WrongCode:
+        audit.sign_in_failed(user, "code")
         form.code.errors.append(_wrong_code_message())
         return render_template("auth/twofactor_challenge.html", form=form), 401
     session.pop(PENDING, None)

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from incubator.audit import services as audit
 from incubator.audit.services import record
 from incubator.auth import session_views, sessions  # noqa: F401  (session_views attaches its routes)
 from incubator.auth import bp, services, throttle, twofactor, twofactor_views
@@ -38,10 +39,12 @@ def login():
         return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
     user = services.authenticate(form.email.data, form.password.data)
     if user is None:
+        audit.sign_in_failed(services.find_by_email(form.email.data), "credentials")  # a lookup either way
         # One message for an unknown address and a wrong password: it must not reveal which accounts exist.
         flash(_("The e-mail address or password is not correct."), "danger")
         return render_template("auth/login.html", form=form), 401
     if not user.is_verified:
+        audit.sign_in_failed(user, "unverified")
         services.send_verification(user)
         db.session.commit()
         flash(_("Please confirm your e-mail address first. We have sent you a new link."), "warning")

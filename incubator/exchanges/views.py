@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from incubator import uploads
+from incubator.audit import services as audit
 from incubator.cities.models import PartnerCity
 from incubator.cities.services import city_names, partner_cities
 from incubator.dates import today_in_tokyo
@@ -228,6 +229,7 @@ def send_document(exchange: Exchange, document_id: int):
     document = db.session.get(ExchangeDocument, document_id)
     if document is None or document.exchange_id != exchange.id:
         abort(404)
+    audit.download(current_user, "exchange.document.download", document)
     return uploads.send(services.document_path(document), document.content_type, document.original_name)
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from incubator.audit import services as audit
 from incubator.auth.services import load_with_profile
 from incubator.extensions import db
 from incubator.i18n import country_name
@@ -91,6 +92,7 @@ def detail(case_id: int):
 
 
 def _render_detail(case: ResearcherCase, status_form: StatusForm | None = None, code: int = 200):
+    audit.read(current_user, "researcher_case.read", case, subject=case.researcher_id)
     context = {}
     if can_manage_researcher_cases(current_user):
         # Staff-only parts are built only for staff, so they cannot leak into the researcher's page.

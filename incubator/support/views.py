@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from incubator.audit import services as audit
 from incubator.audit.services import record
 from incubator.auth.models import User
 from incubator.db import utcnow
@@ -145,6 +146,7 @@ def render_detail(item: SupportRequest, *, status: int = 200, conflict: Conflict
     """The request's page. ``kept``: forms posted back with what the person typed (by name, e.g. reply_form).
     Every form carries the version and history of the request as this page shows it."""
     handler = can_handle_support_request(current_user, item)
+    audit.read(current_user, "support.read", item, subject=item.requester_id)
     now = utcnow()
     parts = services.parts_of(item) if item.is_split else []
     messages = services.messages(item, internal=handler)
@@ -261,6 +263,7 @@ def download(request_id: int, attachment_id: int):
     if attachment is None or attachment.request_id != item.id or (
             attachment.is_internal and not can_handle_support_request(current_user, item)):
         abort(404)
+    audit.download(current_user, "support.attachment.download", attachment, subject=item.requester_id)
     return uploads.send(services.attachment_path(attachment), attachment.content_type, attachment.original_name)
 
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from incubator.audit import services as audit
 from incubator.auth.models import ResidenceStatus
 from incubator.dates import today_in_tokyo
 from incubator.exports import Column, export
@@ -84,6 +85,7 @@ def _people_filters() -> services.PeopleFilters:
 def people():
     filters = _people_filters()
     page = sorted_page(services.people_statement(filters), services.PEOPLE_SORTS, filters.sort, VentureMember.id)
+    audit.read_each(current_user, "people.list.read", page.items, subject=lambda member: member.user_id)
     return render_template("ventures/people.html", page=page, filters=filters, roles=MemberRole,
                            residence_statuses=ResidenceStatus, countries=country_choices(), today=today_in_tokyo(),
                            window=services.CARD_WINDOW_DAYS)
@@ -159,6 +161,7 @@ def render_detail(venture: Venture, *, member_form=None, milestone_form=None, qu
     """The staff's page of a venture. Other features' forms that failed validation come back through here."""
     from incubator.readiness.forms import ReadinessForm
 
+    audit.read_each(current_user, "venture.member.read", venture.members, subject=lambda member: member.user_id)
     return render_template(
         "ventures/detail.html", **_venture_context(venture, milestone_form, quarterly_form),
         card_window=services.CARD_WINDOW_DAYS,
@@ -245,6 +248,7 @@ def _saved_member_form(member: VentureMember) -> MemberForm:
 
 
 def _member_form(form, venture, member, status: int):
+    audit.read(current_user, "venture.member.read", member, subject=member.user_id)
     return render_template("ventures/member_form.html", form=form, venture=venture, member=member,
                            today=today_in_tokyo()), status
 

@@ -179,5 +179,9 @@ def test_reading_pages_writes_nothing(client, login, users):
         login(users[role])
         for path in paths:
             assert client.get(path).status_code == 200, path
-    assert _count(AuditEntry) == before
+    # Only staff's read of the researcher's case is recorded (issue 14): nothing else is written.
+    db.session.rollback()
+    assert _count(AuditEntry) == before + 1
+    assert db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id.desc())).first() \
+        == "researcher_case.read"
     assert _count(CaseStatusChange) == 1

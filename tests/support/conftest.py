@@ -4,6 +4,7 @@ import pytest
 
 from incubator.extensions import db
 from tests import factories
+from tests.conftest import empty_database
 
 
 @pytest.fixture()
@@ -59,9 +60,4 @@ def postgres_app(app, _postgres_app):
     if _postgres_app is app:
         return  # the autouse fixture empties the tests' own database
     with _postgres_app.app_context():
-        db.session.rollback()
-        db.session.execute(db.text("UPDATE organizations SET lead_id = NULL"))
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.session.remove()
+        empty_database()

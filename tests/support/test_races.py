@@ -162,8 +162,9 @@ def _state(request, person) -> tuple:
 def _written_by(user_id: int) -> tuple[int, int, int]:
     db.session.rollback()
     return (db.session.scalar(sa.select(sa.func.count(SupportEvent.id)).where(SupportEvent.by_id == user_id)),
-            db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
-                AuditEntry.actor_id == user_id, AuditEntry.action.like("support.%"))),
+            db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(  # changes, not the page's reads
+                AuditEntry.actor_id == user_id, AuditEntry.action.like("support.%"),
+                AuditEntry.action != "support.read")),
             db.session.scalar(sa.select(sa.func.count(SupportMessage.id)).where(SupportMessage.author_id == user_id)))
 
 
