@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from incubator.admin.views import bp as admin_bp
     from incubator.applications.views import bp as applications_bp
     from incubator.auth import twofactor_views  # noqa: F401  (attaches its routes to the auth blueprint)
+    from incubator.auth import disclosure_views  # noqa: F401  (attaches its routes to the auth blueprint)
     from incubator.auth.views import bp as auth_bp
     from incubator.core.views import bp as core_bp
     from incubator.outbox.cli import bp as outbox_bp

@@ -57,6 +57,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("auth.change_password", "GET"): SIGNED_IN,
     ("auth.change_password", "POST"): (302, 422, 422, 422, 422, 422),
     ("auth.my_data", "POST"): SIGNED_IN,
+    ("auth.data_access", "GET"): SIGNED_IN,
     ("auth.device_sessions", "GET"): SIGNED_IN,
     ("auth.end_device_session", "POST"): (302, 404, 404, 404, 404, 404),  # the sample session is nobody's
     ("auth.end_all_sessions", "POST"): (302,) * 6,
@@ -76,6 +77,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("admin.edit_user", "GET"): ADMIN_ONLY,
     ("admin.edit_user", "POST"): ADMIN_FORM_POST,
     ("admin.audit_log", "GET"): ADMIN_ONLY,
+    ("admin.export_audit_log", "GET"): ADMIN_ONLY,
     ("admin.organizations", "GET"): STAFF_ONLY,
     ("admin.edit_organization", "GET"): ADMIN_ONLY,
     ("admin.edit_organization", "POST"): ADMIN_FORM_POST,

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from incubator.admin import bp, services
 from incubator.admin.forms import (AccountForm, CityForm, NewCityForm, NewUserForm, OrganizationForm, locale_names,
                                    with_locale_names)
+from incubator.audit import kinds
+from incubator.audit import services as audit
 from incubator.audit.models import AuditEntry
 from incubator.auth import services as accounts
 from incubator.auth.models import Profile, Role, User
@@ -18,7 +23,8 @@ from incubator.rules import NotAllowed
 from incubator.extensions import db
 from incubator.organizations.models import Organization
 from incubator.organizations.services import organizations as all_organizations
-from incubator.pagination import after_arg, page_after_id
+from incubator.exports import Column, export
+from incubator.pagination import after_arg, date_arg, page_after_id
 from incubator.permissions import (can_manage_reference_data, can_manage_users, can_view_audit_log,
                                    can_view_organizations, can_view_partner_cities, requires)
 
@@ -96,15 +102,70 @@ def edit_user(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+def _account_arg(name: str) -> tuple[str, int | None]:
+    """A person given in the address as an account number or an e-mail address: (as typed, account id)."""
+    value = request.args.get(name, "").strip()[:254]
+    if not value:
+        return "", None
+    if value.isdigit():
+        return value, int(value)
+    account = accounts.find_by_email(value)
+    return value, account.id if account is not None else 0  # 0: nobody, so nothing matches
+
+
+def _day_arg(name: str):
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    day = date_arg(name)
+    if day is None:
+        abort(400, description=_("Give the dates as year-month-day, for example 2026-04-01."))
+    return day
+
+
+def _audit_filters() -> tuple[audit.Filters, dict]:
+    """The filter of the audit log from the address, and what the form shows back."""
+    person, person_id = _account_arg("person")
+    actor, actor_id = _account_arg("actor")
+    group = request.args.get("group", "")
+    filters = audit.Filters(person=person_id, actor=actor_id, group=group if group in kinds.GROUPS else "",
+                            action=request.args.get("action", "").strip()[:60], since=_day_arg("from"),
+                            until=_day_arg("to"))
+    if filters.since and filters.until and filters.since > filters.until:
+        abort(400, description=_("The first day of the period is after its last day."))
+    unknown = [label for label, value in ((_("Person concerned"), person_id), (_("Done by"), actor_id)) if value == 0]
+    return filters, {"person": person, "actor": actor, "unknown": unknown}
+
+
 @bp.route("/audit")
 @requires(can_view_audit_log)
 def audit_log():
-    stmt = sa.select(AuditEntry).options(joinedload(AuditEntry.actor))
-    action = request.args.get("action", "").strip()
-    if action:
-        stmt = stmt.where(AuditEntry.action.like(f"{action}%"))
+    filters, shown = _audit_filters()
+    stmt = audit.log_statement(filters).options(joinedload(AuditEntry.subject))
     page = page_after_id(stmt, AuditEntry.id, 50, after_arg())
-    return render_template("admin/audit.html", page=page, action=action)
+    return render_template("admin/audit.html", page=page, filters=filters, groups=kinds.GROUPS,
+                           actions=sorted({*kinds.DISCLOSED, kinds.EXPORT, kinds.DENIED, kinds.SIGN_IN,
+                                           kinds.SIGN_IN_FAILED}), **shown)
+
+
+AUDIT_COLUMNS = [
+    Column(_l("When"), lambda e: e.created_at, 18),
+    Column(_l("Account of who did it"), lambda e: e.actor_id, 12),
+    Column(_l("E-mail of who did it"), lambda e: e.actor.email if e.actor else "", 28),
+    Column(_l("Action"), lambda e: e.action, 28),
+    Column(_l("Record"), lambda e: e.object_type, 20),
+    Column(_l("Record number"), lambda e: e.object_id, 12),
+    Column(_l("Account of the person concerned"), lambda e: e.subject_id, 12),
+    Column(_l("Details"), lambda e: json.dumps(e.details, sort_keys=True) if e.details else "", 40),
+]
+
+
+@bp.route("/audit/export.<any(csv, xlsx):fmt>")
+@requires(can_view_audit_log)
+def export_audit_log(fmt: str):
+    filters, _shown = _audit_filters()
+    stmt = audit.log_statement(filters).order_by(AuditEntry.id.desc())
+    return export(fmt, "audit-log", _("Audit log"), AUDIT_COLUMNS, stmt)
 
 
 @bp.route("/organizations")
