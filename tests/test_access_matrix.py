@@ -162,14 +162,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("support.edit_canned", "GET"): SUPPORT_PAGE,  # the sample reply is the SME Support Center's
     ("support.edit_canned", "POST"): SUPPORT_FORM_POST,
     ("support.delete_canned", "POST"): (302, 403, 302, 302, 403, 302),
-    # Entrepreneur applications; the sample is a draft of the applicant's, with one document.
+    # Entrepreneur applications; the sample is a draft of the applicant's, with one document. Uploading and removing
+    # a document are buttons of the edit form, which sends the answers with them.
     ("applications.mine", "GET"): APPLICANT_ONLY,
     ("applications.start", "POST"): (302, 302, 403, 403, 403, 403),
     ("applications.edit", "GET"): APPLICANT_ONLY,
     ("applications.edit", "POST"): APPLICANT_FORM_POST,
-    ("applications.upload", "POST"): APPLICANT_FORM_POST,
     ("applications.download", "GET"): APPLICANT_AND_STAFF,
-    ("applications.delete_document", "POST"): (302, 302, 403, 403, 403, 403),
     ("applications.detail", "GET"): APPLICANT_AND_STAFF,
     ("applications.queue", "GET"): STAFF_ONLY,
     ("applications.move", "POST"): STAFF_FORM_POST,

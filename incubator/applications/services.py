@@ -103,7 +103,8 @@ def add_document(application: Application, by: User, kind: DocumentKind, upload)
     """Check the file by its content, store it under a name of our choosing, and record it."""
     _ensure_draft(application)
     stored = uploads.store(upload, FOLDER)
-    document = ApplicationDocument(application_id=application.id, kind=kind, original_name=stored.original_name,
+    # Through the relationship, so that a submission in the same request sees the new document.
+    document = ApplicationDocument(application=application, kind=kind, original_name=stored.original_name,
                                    stored_name=stored.stored_name, content_type=stored.content_type,
                                    size_bytes=stored.size_bytes, uploaded_by_id=by.id)
     db.session.add(document)
@@ -114,6 +115,11 @@ def add_document(application: Application, by: User, kind: DocumentKind, upload)
 
 def document_path(document: ApplicationDocument) -> str:
     return uploads.path(FOLDER, document.stored_name)
+
+
+def discard_file(stored_name: str) -> None:
+    """Remove a stored file whose record was rolled back."""
+    uploads.remove(FOLDER, stored_name)
 
 
 def remove_document(application: Application, by: User, document: ApplicationDocument) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from incubator import uploads
@@ -35,14 +36,15 @@ def _ensure_editable(application: Application) -> None:
 
 def _render_edit(application: Application, form: ApplicationForm | None = None,
                  document_form: DocumentForm | None = None, status: int = 200):
+    """The application page. A refused post (``status`` 4xx) comes back with the answers as typed, none saved."""
     if form is None:
         form = ApplicationForm(formdata=None, data=form_data(application))
         form.set_choices(partner_cities())
         if request.args.get("add") and len(form.founders) < MAX_FOUNDERS:
             form.founders.append_entry()
     return render_template("applications/edit.html", application=application, form=form,
-                           document_form=document_form or DocumentForm(),
-                           max_founders=MAX_FOUNDERS), status
+                           document_form=document_form or DocumentForm(formdata=None),
+                           max_founders=MAX_FOUNDERS, unsaved=status >= 400), status
 
 
 def form_data(application: Application) -> dict:
@@ -87,35 +89,62 @@ def start():
     return redirect(url_for("applications.edit", application_id=application.id))
 
 
+FILE_WAITS = _l("Your file has not been uploaded yet: correct the answers marked in red, then choose the file "
+                "again.")
+
+
 @bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
 @requires(can_apply)
 def edit(application_id: int):
+    """The one form of a draft. Every button sends all of it (answers and the file chosen under Documents), so
+    whatever it does, saving, adding a founder, uploading or removing a file, or submitting, the answers typed
+    are saved with it; a post that is refused saves nothing and comes back with the answers as typed."""
     application = _load(application_id, can_edit_application)
     _ensure_editable(application)
     if request.method == "GET":
         return _render_edit(application)
     form = ApplicationForm()
     form.set_choices(partner_cities())
+    document_form = DocumentForm()
     if not form.validate_on_submit():
-        return _render_edit(application, form, status=422)
+        if _file_chosen():
+            document_form.file.errors = [FILE_WAITS]
+        return _render_edit(application, form, document_form, status=422)
     action = request.form.get("action")
-    if action == "submit":
-        try:
-            services.check_ready(application)
-        except services.NotAllowed as error:
-            flash(str(error.message), "danger")
-            return _render_edit(application, form, status=422)
+    removed_id = request.form.get("remove_document", type=int)
+    removed = _document(application, removed_id) if removed_id is not None else None
     founders = [entry.founder_data() for i, entry in enumerate(form.founders)
                 if i == 0 or not (entry.form.remove.data or _blank(entry.founder_data()))]
     services.save_draft(application, current_user, form.venture_data(), founders, form.consents())
+    uploaded = None
+    if action == "upload" or _file_chosen():
+        try:
+            uploaded = _store_file(application, document_form)
+        except services.NotAllowed:
+            db.session.rollback()
+            return _render_edit(_load(application_id, can_edit_application), form, document_form, status=422)
     if action == "submit":
-        services.submit(application, current_user)
+        try:
+            services.submit(application, current_user)
+        except services.NotAllowed as error:
+            stored_name = uploaded.stored_name if uploaded is not None else None
+            db.session.rollback()
+            if stored_name:
+                services.discard_file(stored_name)  # stored for a submission that did not happen
+            flash(str(error.message), "danger")
+            return _render_edit(_load(application_id, can_edit_application), form, document_form, status=422)
         db.session.commit()
         flash(_("Your application has been submitted. We have sent you a confirmation e-mail."), "success")
         return redirect(url_for("applications.detail", application_id=application.id))
+    if removed is not None:
+        services.remove_document(application, current_user, removed)
     db.session.commit()
     if action == "add_founder":
         return redirect(url_for("applications.edit", application_id=application.id, add=1, _anchor="founders"))
+    if uploaded is not None or removed is not None:
+        flash(_("The file has been uploaded. Your answers have been saved too.") if uploaded is not None
+              else _("The file has been removed. Your answers have been saved too."), "success")
+        return redirect(url_for("applications.edit", application_id=application.id, _anchor="documents"))
     flash(_("Your draft has been saved. You can come back to it at any time."), "success")
     return redirect(url_for("applications.edit", application_id=application.id))
 
@@ -124,22 +153,20 @@ def _blank(data: dict) -> bool:
     return not any(value for key, value in data.items())
 
 
-@bp.route("/<int:application_id>/documents", methods=["POST"])
-@requires(can_apply)
-def upload(application_id: int):
-    application = _load(application_id, can_edit_application)
-    _ensure_editable(application)
-    form = DocumentForm()
-    if not form.validate_on_submit():
-        return _render_edit(application, document_form=form, status=422)
+def _file_chosen() -> bool:
+    upload = request.files.get("file")
+    return bool(upload and upload.filename)
+
+
+def _store_file(application: Application, form: DocumentForm) -> ApplicationDocument:
+    """Store the file chosen under Documents; ``NotAllowed``, with the reason on the form, if it is refused."""
+    if not form.validate():
+        raise services.NotAllowed(form.file.errors[0] if form.file.errors else form.kind.errors[0])
     try:
-        services.add_document(application, current_user, DocumentKind(form.kind.data), form.file.data)
+        return services.add_document(application, current_user, DocumentKind(form.kind.data), form.file.data)
     except services.NotAllowed as error:
-        form.file.errors.append(error.message)
-        return _render_edit(application, document_form=form, status=422)
-    db.session.commit()
-    flash(_("The file has been uploaded."), "success")
-    return redirect(url_for("applications.edit", application_id=application.id, _anchor="documents"))
+        form.file.errors = [error.message]
+        raise
 
 
 def _document(application: Application, document_id: int) -> ApplicationDocument:
@@ -156,17 +183,6 @@ def download(application_id: int, document_id: int):
     document = _document(application, document_id)
     audit.download(current_user, "application.document.download", document, subject=application.applicant_id)
     return uploads.send(services.document_path(document), document.content_type, document.original_name)
-
-
-@bp.route("/<int:application_id>/documents/<int:document_id>/delete", methods=["POST"])
-@requires(can_apply)
-def delete_document(application_id: int, document_id: int):
-    application = _load(application_id, can_edit_application)
-    _ensure_editable(application)
-    services.remove_document(application, current_user, _document(application, document_id))
-    db.session.commit()
-    flash(_("The file has been removed."), "success")
-    return redirect(url_for("applications.edit", application_id=application.id, _anchor="documents"))
 
 
 @bp.route("/<int:application_id>")

@@ -32,10 +32,35 @@ def application_fields(action: str = "submit", founders=None, **overrides) -> di
     return {key: value for key, value in data.items() if value is not None}
 
 
-def upload(client, application_id: int, content: bytes = PDF, name: str = "plan.pdf", kind: str = "business_plan"):
-    return client.post(f"/applications/{application_id}/documents",
-                       data={"kind": kind, "file": (io.BytesIO(content), name)},
-                       content_type="multipart/form-data")
+def page_form(client, application_id: int, **answers):
+    """What the browser sends from the application page as it shows it, with ``answers`` typed over it (no button
+    pressed yet)."""
+    from flask import current_app
+
+    from tests import crawl
+
+    url = f"/applications/{application_id}/edit"
+    [form] = [form for form in crawl.parse_forms(current_app, url, client.get(url).get_data(as_text=True))
+              if form.endpoint == "applications.edit"]
+    data = form.browser_data().to_dict(flat=False)
+    data.pop("action", None)
+    data.update(answers)
+    return data
+
+
+def upload(client, application_id: int, content: bytes = PDF, name: str = "plan.pdf", kind: str = "business_plan",
+           **answers):
+    """Choose a file under Documents and press Upload: the whole application form goes with it."""
+    data = page_form(client, application_id, **answers)
+    data.update({"kind": kind, "file": (io.BytesIO(content), name), "action": "upload"})
+    return client.post(f"/applications/{application_id}/edit", data=data, content_type="multipart/form-data")
+
+
+def remove(client, application_id: int, document_id: int, **answers):
+    """Press a document's Remove button: the whole application form goes with it."""
+    data = page_form(client, application_id, **answers)
+    data["remove_document"] = str(document_id)
+    return client.post(f"/applications/{application_id}/edit", data=data, content_type="multipart/form-data")
 
 
 @pytest.fixture()

@@ -9,7 +9,7 @@ import pytest
 from incubator.applications.models import ApplicationDocument
 from incubator.extensions import db
 from tests import factories
-from tests.applications.conftest import PDF, PNG, upload
+from tests.applications.conftest import PDF, PNG, remove, upload
 from tests.helpers import text
 
 
@@ -96,5 +96,5 @@ def test_a_document_can_be_removed_from_a_draft(app, client, draft):
     upload(client, draft.id)
     [document] = _documents(draft.id)
     path = os.path.join(app.config["UPLOAD_DIR"], "applications", document.stored_name)
-    assert client.post(f"/applications/{draft.id}/documents/{document.id}/delete").status_code == 302
+    assert remove(client, draft.id, document.id).status_code == 302
     assert _documents(draft.id) == [] and not os.path.exists(path)

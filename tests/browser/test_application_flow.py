@@ -40,7 +40,7 @@ def test_a_founder_applies_in_vietnamese_and_staff_see_it_in_the_queue(page, use
     page.select_option("[name='kind']", "business_plan")
     page.set_input_files("input[name='file']", files=[{"name": "ke-hoach.pdf", "mimeType": "application/pdf",
                                                        "buffer": PDF}])
-    page.locator("form[enctype='multipart/form-data'] button[type='submit']").click()
+    page.locator("button[name='action'][value='upload']").click()
     page.wait_for_load_state()
     assert page.get_by_text("ke-hoach.pdf").is_visible()
     screenshot("application-draft-vi")
