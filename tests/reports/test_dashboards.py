@@ -134,5 +134,5 @@ def test_the_annual_report_is_printable_in_japanese_or_english(client, login, us
     assert response.status_code == 200
     page = text(response)
     assert f'<html lang="{language}">' in page and heading in page and definition in page
-    assert "css/report.css" in page and "window.print()" in page
+    assert "css/report.css" in page and "data-print" in page and "js/page.js" in page
     assert client.get("/reports/annual?lang=fr").status_code == 404
