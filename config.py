@@ -126,6 +126,14 @@ class Config:
     SUPPORT_RESOLUTION_DAYS = _int("SUPPORT_RESOLUTION_DAYS", 10)
     SUPPORT_AUTO_CLOSE_DAYS = _int("SUPPORT_AUTO_CLOSE_DAYS", 7)
 
+    # Daily jobs (`flask jobs scheduler`): run each day after this time (HH:MM, Japan time); a run whose process
+    # died is taken over after JOBS_LEASE_MINUTES; a failed one is retried every JOBS_RETRY_MINUTES, at most
+    # JOBS_MAX_ATTEMPTS times a day.
+    JOBS_DAILY_AT = os.environ.get("JOBS_DAILY_AT", "06:00")
+    JOBS_LEASE_MINUTES = _int("JOBS_LEASE_MINUTES", 60)
+    JOBS_RETRY_MINUTES = _int("JOBS_RETRY_MINUTES", 15)
+    JOBS_MAX_ATTEMPTS = _int("JOBS_MAX_ATTEMPTS", 3)
+
     @staticmethod
     def problems(config) -> list[str]:
         """What makes ``config`` unfit to run, one line each (nothing, outside production)."""

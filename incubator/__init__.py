@@ -132,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     from incubator.outbox.cli import bp as outbox_bp
     from incubator.exchanges import portal_views  # noqa: F401  (attaches its routes to the exchanges blueprint)
     from incubator.exchanges.views import bp as exchanges_bp
+    from incubator.jobs.cli import bp as jobs_bp
     from incubator.milestones.views import bp as milestones_bp
     from incubator.readiness.views import bp as readiness_bp
     from incubator.reminders.cli import bp as reminders_bp
@@ -145,7 +146,7 @@ def register_blueprints(app: Flask) -> None:
     from incubator.support.views import bp as support_bp
     from incubator.ventures.views import bp as ventures_bp
 
-    for bp in (core_bp, auth_bp, admin_bp, spaces_bp, outbox_bp, reminders_bp, applications_bp, reviews_bp,
+    for bp in (core_bp, auth_bp, admin_bp, spaces_bp, outbox_bp, jobs_bp, reminders_bp, applications_bp, reviews_bp,
                startup_visa_bp, researchers_bp, ventures_bp, milestones_bp, readiness_bp, support_bp, sla_bp,
                exchanges_bp, reports_bp):
         app.register_blueprint(bp)

@@ -8,8 +8,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 
+def now_in_tokyo() -> datetime:
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"]))
+
+
 def today_in_tokyo() -> date:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    return now_in_tokyo().date()
 
 
 def local_date(moment: datetime) -> date:

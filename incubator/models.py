@@ -13,6 +13,7 @@ from incubator.researchers.models import CaseStatusChange, ResearcherCase  # noq
 from incubator.reviews.models import Review, ReviewScore, RubricCriterion  # noqa: F401
 from incubator.startup_visa.models import VisaEvent  # noqa: F401
 from incubator.reminders.models import ReminderLog  # noqa: F401
+from incubator.jobs.models import JobRun  # noqa: F401
 from incubator.milestones.models import Milestone, QuarterlyUpdate  # noqa: F401
 from incubator.readiness.models import ReadinessItem  # noqa: F401
 from incubator.support.models import (  # noqa: F401

@@ -1,4 +1,8 @@
-"""Queue each due reminder once: the log row and the outbox mail are written in the same transaction."""
+"""Queue each due reminder once: the log row and the outbox mail are written in the same transaction.
+
+Reminders are ground: each feature registers the generator of its due reminders with ``@reminder_source``; this
+package never imports a feature.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from incubator.extensions import db
+from incubator.jobs import daily_job
 from incubator.outbox.services import enqueue
 from incubator.reminders.models import ReminderLog
 
@@ -27,16 +34,17 @@ class Reminder:
     context: dict = field(default_factory=dict)
 
 
-def sources():
-    """Each feature's generator of due reminders, as ``source(today)``."""
-    from incubator.startup_visa.services import reminders as startup_visa
-    from incubator.ventures.services import card_reminders
+SOURCES: list = []
 
-    return (startup_visa, card_reminders)
+
+def reminder_source(func):
+    """Register ``func(today)``, a generator of the reminders due today, with the daily run."""
+    SOURCES.append(func)
+    return func
 
 
 def due(today: date):
-    for source in sources():
+    for source in SOURCES:
         yield from source(today)
 
 
@@ -56,3 +64,21 @@ def queue(reminder: Reminder) -> bool:
             days_before=reminder.days_before, **reminder.context)
     logger.info("reminder %s (%s days before %s) queued", reminder.key, reminder.days_before, reminder.due_on)
     return True
+
+
+@daily_job("reminders", label=_l("Reminders of deadlines"),
+           counts={"queued": _l("queued"), "skipped": _l("sent before")})
+def send_due(today: date) -> dict[str, int]:
+    """Queue the reminders due today, one transaction each, so an interrupted run resumes without a double mail."""
+    queued = skipped = 0
+    for reminder in list(due(today)):
+        try:
+            if queue(reminder):
+                db.session.commit()  # one reminder, one transaction: its log row and its mail together
+                queued += 1
+            else:
+                skipped += 1
+        except IntegrityError:  # another run queued it a moment ago
+            db.session.rollback()
+            skipped += 1
+    return {"queued": queued, "skipped": skipped}

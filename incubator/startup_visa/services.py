@@ -22,6 +22,7 @@ from incubator.auth.models import User
 from incubator.dates import today_in_tokyo
 from incubator.db import LabelledEnum
 from incubator.extensions import db
+from incubator.reminders.services import Reminder, reminder_source
 from incubator.permissions import can_manage_startup_visa
 from incubator.startup_visa.models import VisaEvent, VisaEventKind
 
@@ -228,12 +229,12 @@ def due_reminders(today: date):
                     break
 
 
+@reminder_source
 def reminders(today: date):
     """The startup-visa reminders due today, for the founder who applied, in their language."""
     from flask_babel import LazyString
 
     from incubator.i18n import format_day
-    from incubator.reminders.services import Reminder
     from incubator.urls import external_url
 
     due = list(due_reminders(today))

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from incubator.db import utcnow
 from incubator.extensions import db
+from incubator.jobs import daily_job
 from incubator.organizations.models import Organization
 from incubator.support import services
 
 bp = Blueprint("sla", __name__, cli_group="sla")
 
 
-@bp.cli.command("escalate")
-def escalate_command() -> None:
-    """Mail each organization's lead the requests newly past their service level (run daily)."""
+@daily_job("sla-escalate", label=_l("Service-level breaches mailed to each organization's lead"),
+           counts={"organizations": _l("organizations told")})
+def escalate(_today: date) -> dict[str, int]:
     now = utcnow()
     mailed = 0
     for organization_id, fresh in services.new_breaches(now).items():
@@ -27,12 +31,23 @@ def escalate_command() -> None:
             db.session.rollback()
             continue
         mailed += 1
-    click.echo(f"sla escalate: {mailed} organization(s) told")
+    return {"organizations": mailed}
+
+
+@daily_job("close-resolved", label=_l("Resolved requests closed after a week"), counts={"closed": _l("closed")})
+def close_resolved(_today: date) -> dict[str, int]:
+    closed = services.close_resolved(utcnow())
+    db.session.commit()
+    return {"closed": closed}
+
+
+@bp.cli.command("escalate")
+def escalate_command() -> None:
+    """Mail each organization's lead the requests newly past their service level (the scheduler does it daily)."""
+    click.echo(f"sla escalate: {escalate(None)['organizations']} organization(s) told")
 
 
 @bp.cli.command("close-resolved")
 def close_command() -> None:
-    """Close the requests resolved more than SUPPORT_AUTO_CLOSE_DAYS days ago (run daily)."""
-    closed = services.close_resolved(utcnow())
-    db.session.commit()
-    click.echo(f"sla close-resolved: {closed} closed")
+    """Close the requests resolved more than SUPPORT_AUTO_CLOSE_DAYS days ago (the scheduler does it daily)."""
+    click.echo(f"sla close-resolved: {close_resolved(None)['closed']} closed")

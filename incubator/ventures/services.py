@@ -19,6 +19,7 @@ from incubator.audit.services import record
 from incubator.auth.models import Role, User
 from incubator.dates import today_in_tokyo
 from incubator.extensions import db
+from incubator.reminders.services import Reminder, reminder_source
 from incubator.rules import Conflict, NotAllowed
 from incubator.ventures.models import (CURRENT_STATUSES, EXIT_STATUSES, ExitDestination, MemberRole, Sector,
                                        Venture, VentureMember, VentureStatus)
@@ -315,13 +316,13 @@ def expiring_card_count(today: date | None = None, days: int = CARD_WINDOW_DAYS)
 CARD_REMINDER_DAYS = (60, 14)
 
 
+@reminder_source
 def card_reminders(today: date):
     """Reminders to current members whose residence card expires in 60 or 14 days (the nearer one only,
     so that a late run never sends a stale one), in their language."""
     from flask_babel import LazyString
 
     from incubator.i18n import format_day
-    from incubator.reminders.services import Reminder
 
     members = db.session.scalars(
         people_statement(PeopleFilters(expiring=max(CARD_REMINDER_DAYS)), today)
