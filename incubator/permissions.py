@@ -57,6 +57,11 @@ def can_view_audit_log(user) -> bool:
     return is_admin(user)
 
 
+def can_view_job_runs(user) -> bool:
+    """The daily jobs' last runs and failures."""
+    return is_admin(user)
+
+
 def can_manage_reference_data(user) -> bool:
     """Organizations, partner cities and their translated names."""
     return is_admin(user)

@@ -192,6 +192,23 @@ def postgres_url():
 
 
 @pytest.fixture()
+def pg_app(app, postgres_url, tmp_path_factory):
+    """The app on PostgreSQL: the tests' own when the suite runs there, else one on a scratch database."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        yield app
+        return
+    other = create_app("test", SQLALCHEMY_DATABASE_URI=postgres_url, WTF_CSRF_ENABLED=False,
+                       UPLOAD_DIR=str(tmp_path_factory.mktemp("pg-uploads")))
+    other.test_client_class = Client
+    with other.app_context():
+        upgrade()
+    yield other
+    with other.app_context():
+        empty_database()
+        db.engine.dispose()
+
+
+@pytest.fixture()
 def count_queries():
     """``with count_queries() as counter: ...`` then ``counter.count``: SQL statements sent meanwhile."""
     import contextlib

@@ -78,6 +78,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("admin.edit_user", "POST"): ADMIN_FORM_POST,
     ("admin.audit_log", "GET"): ADMIN_ONLY,
     ("admin.export_audit_log", "GET"): ADMIN_ONLY,
+    ("admin.job_runs", "GET"): ADMIN_ONLY,
     ("admin.organizations", "GET"): STAFF_ONLY,
     ("admin.edit_organization", "GET"): ADMIN_ONLY,
     ("admin.edit_organization", "POST"): ADMIN_FORM_POST,

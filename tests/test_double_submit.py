@@ -93,27 +93,6 @@ def test_someone_elses_token_is_refused_as_a_conflict(client, app, users, login,
     assert _count(SupportRequest) == 1
 
 
-@pytest.fixture()
-def pg_app(app, postgres_url, tmp_path_factory):
-    """The app on PostgreSQL: the tests' own when the suite runs there, else one on a scratch database."""
-    from flask_migrate import upgrade
-
-    from incubator import create_app
-    from tests.conftest import Client
-
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        yield app
-        return
-    other = create_app("test", SQLALCHEMY_DATABASE_URI=postgres_url, WTF_CSRF_ENABLED=False,
-                       UPLOAD_DIR=str(tmp_path_factory.mktemp("pg-uploads")))
-    other.test_client_class = Client
-    with other.app_context():
-        upgrade()
-    yield other
-    with other.app_context():
-        db.engine.dispose()
-
-
 @pytest.mark.postgres
 def test_two_posts_of_one_form_at_the_same_moment_file_one_request(pg_app, login):
     postgres_app = pg_app

@@ -25,8 +25,11 @@ from incubator.organizations.models import Organization
 from incubator.organizations.services import organizations as all_organizations
 from incubator.exports import Column, export
 from incubator.pagination import after_arg, date_arg, page_after_id
+from incubator.jobs import JOBS
+from incubator.jobs import services as jobs
+from incubator.jobs.models import RunStatus
 from incubator.permissions import (can_manage_reference_data, can_manage_users, can_view_audit_log,
-                                   can_view_organizations, can_view_partner_cities, requires)
+                                   can_view_job_runs, can_view_organizations, can_view_partner_cities, requires)
 
 OrganizationNamesForm = with_locale_names(OrganizationForm)
 CityNamesForm = with_locale_names(CityForm)
@@ -166,6 +169,13 @@ def export_audit_log(fmt: str):
     filters, _shown = _audit_filters()
     stmt = audit.log_statement(filters).order_by(AuditEntry.id.desc())
     return export(fmt, "audit-log", _("Audit log"), AUDIT_COLUMNS, stmt)
+
+
+@bp.route("/jobs")
+@requires(can_view_job_runs)
+def job_runs():
+    return render_template("admin/jobs.html", jobs=JOBS, latest=jobs.latest_by_job(), runs=jobs.recent_runs(50),
+                           statuses=RunStatus)
 
 
 @bp.route("/organizations")

@@ -106,3 +106,12 @@ def recent_runs(limit: int = 100) -> list[JobRun]:
 def failures_since(since: date) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(JobRun).where(
         JobRun.status == RunStatus.FAILED, JobRun.day >= since)) or 0
+
+
+def latest_by_job() -> dict[str, dict[RunStatus, date]]:
+    """For each job, the last day it succeeded and the last day it failed (one query)."""
+    latest: dict[str, dict[RunStatus, date]] = {}
+    for job, status, day in db.session.execute(
+            sa.select(JobRun.job, JobRun.status, sa.func.max(JobRun.day)).group_by(JobRun.job, JobRun.status)):
+        latest.setdefault(job, {})[status] = day
+    return latest
