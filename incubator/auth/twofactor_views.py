@@ -23,6 +23,7 @@ from incubator.audit import services as audit
 from incubator.auth import bp, services
 from incubator.auth import twofactor as twofactor_service
 from incubator.auth.forms import ConfirmForm
+from incubator.auth.signin import finish_login
 from incubator.auth.models import User
 from incubator.auth.twofactor_forms import ChallengeForm, ReauthForm, SetupForm
 from incubator.extensions import db, limiter
@@ -129,7 +130,6 @@ def twofactor_challenge():
         flash(ngettext("You signed in with a recovery code. You have %(num)d recovery code left.",
                        "You signed in with a recovery code. You have %(num)d recovery codes left.",
                        twofactor_service.remaining_recovery_codes(user)), "warning")
-    from incubator.auth.views import finish_login  # that module imports this one
 
     return finish_login(user, remember=state.get("remember", False), next_url=state.get("next"))
 

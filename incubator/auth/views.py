@@ -11,12 +11,12 @@ from incubator.audit import services as audit
 from incubator.audit.services import record
 from incubator.auth import session_views, sessions  # noqa: F401  (session_views attaches its routes)
 from incubator.auth import bp, services, throttle, twofactor, twofactor_views
+from incubator.auth.signin import finish_login
 from incubator.auth.forms import (ChangePasswordForm, ConfirmForm, EmailOnlyForm, LoginForm, NewPasswordForm,
                                   ProfileForm, RegisterForm)
 from incubator.auth.models import TokenPurpose
 from incubator.extensions import db, limiter
 from incubator.permissions import can_edit_own_profile, is_signed_in, public, requires
-from incubator.urls import safe_next
 
 
 def _login_limit() -> str:
@@ -54,17 +54,6 @@ def login():
         db.session.commit()  # a rehashed password
         return twofactor_views.start_challenge(user, remember=form.remember.data, next_url=request.args.get("next"))
     return finish_login(user, remember=form.remember.data, next_url=request.args.get("next"))
-
-
-def finish_login(user, *, remember: bool, next_url: str | None):
-    """Sign the person in, every factor checked: after the password, or after the code that follows it."""
-    if not sessions.sign_in(user, remember=remember) and remember:
-        flash(_("Administrators are never kept signed in on a device: you are signed out after some time "
-                "without activity."), "info")
-    services.record_login(user)
-    db.session.commit()
-    flash(_("Welcome back."), "success")
-    return redirect(safe_next(next_url) or url_for("core.dashboard"))
 
 
 @bp.route("/auth/logout", methods=["POST"])

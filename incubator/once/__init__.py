@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 
+from incubator.errors import INTEGRITY_ANSWERS, render_conflict
 from incubator.extensions import db
 from incubator.once.models import Submission
 
@@ -56,8 +57,6 @@ def _before_request():
     done = db.session.get(Submission, token)
     if done is not None:
         if done.user_id != _user_id():
-            from incubator.errors import render_conflict
-
             return render_conflict()  # a crafted post with someone else's token: nothing to replay, nothing done
         logger.info("replayed post %s to %s", request.endpoint, done.endpoint)
         db.session.rollback()
@@ -118,6 +117,8 @@ def once_field() -> Markup:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["once_field"] = once_field
+    if replay_duplicate not in INTEGRITY_ANSWERS:
+        INTEGRITY_ANSWERS.append(replay_duplicate)
     app.before_request(_before_request)
     app.after_request(_after_request)
     for name, listener in (("before_commit", _before_commit), ("after_commit", _after_commit),
