@@ -15,7 +15,7 @@ from incubator.extensions import db
 class RunStatus(LabelledEnum):
     RUNNING = "running", _l("Running")
     SUCCEEDED = "succeeded", _l("Succeeded")
-    FAILED = "failed", _l("Failed")
+    FAILED = "failed", _l("Run failed")  # not "Failed": that is the outbox's "sending failed"
 
 
 class JobRun(db.Model):
