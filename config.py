@@ -72,6 +72,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Asia Entrepreneur Village <noreply@think.example.jp>")
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
+    # A message a worker claimed this many seconds ago and never marked sent (the worker died) is sent again.
+    MAIL_SENDING_LEASE_SECONDS = _int("MAIL_SENDING_LEASE_SECONDS", 300)
     # Absolute links in mail (verification, reset) need the public address of the site.
     SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
 

@@ -56,3 +56,6 @@ def status_command() -> None:
     ).all()
     for status, count in rows:
         click.echo(f"{status.value}: {count}")
+    stuck = services.stuck_count(utcnow())
+    if stuck:
+        click.echo(f"of which stuck in sending (worker gone, retried next round): {stuck}")

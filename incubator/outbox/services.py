@@ -6,7 +6,6 @@ import logging
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -36,21 +35,33 @@ def enqueue(recipient: str, locale: str, subject, template: str, **context) -> O
     return message
 
 
-def due_ids(now: datetime, limit: int) -> list[int]:
-    stmt = (
-        sa.select(OutboxMessage.id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
+def _claimable(now: datetime):
+    """Waiting and due, or claimed by a worker so long ago that it must have died mid-send."""
+    lease_ended = now - timedelta(seconds=current_app.config["MAIL_SENDING_LEASE_SECONDS"])
+    return sa.or_(
+        sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at <= lease_ended),
     )
+
+
+def due_ids(now: datetime, limit: int) -> list[int]:
+    stmt = sa.select(OutboxMessage.id).where(_claimable(now)).order_by(OutboxMessage.id).limit(limit)
     return list(db.session.scalars(stmt))
 
 
+def stuck_count(now: datetime) -> int:
+    """Messages whose worker died while sending them: the next round takes them up again."""
+    lease_ended = now - timedelta(seconds=current_app.config["MAIL_SENDING_LEASE_SECONDS"])
+    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at <= lease_ended)) or 0
+
+
 def claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    """Mark one message as being sent, unless another worker got it first."""
+    """Mark one message as being sent, unless another worker got it first. A message abandoned mid-send is
+    claimed again with the same Message-ID, so a receiving server that got it before drops the copy."""
     result = db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .where(OutboxMessage.id == message_id, _claimable(now))
         .values(status=OutboxStatus.SENDING, claimed_at=now)
     )
     if result.rowcount != 1:
@@ -82,7 +93,8 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     # A stable Message-ID lets a receiving server drop a duplicate if a send is ever retried after a crash.
-    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="think.example.jp")
+    # (make_msgid would add the time and a random part, so a retry would look like a new mail.)
+    email["Message-ID"] = f"<outbox-{message.id}.{int(message.created_at.timestamp())}@think.example.jp>"
     email.set_content(message.body)
     email["Content-Language"] = message.locale.replace("_", "-")  # after set_content, which resets Content-*
     return email
