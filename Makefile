@@ -25,10 +25,12 @@ migrate: $(VENV)/.installed
 seed: migrate
 	$(BIN)/flask seed-demo
 
-# Serve the app with demo data on http://$(HOST):$(PORT); the outbox worker runs alongside and stops with it.
+# Serve the app with demo data on http://$(HOST):$(PORT); the outbox worker and the daily jobs' scheduler run
+# alongside (the jobs at once, not at 06:00) and stop with it.
 run: translations seed
 	@$(BIN)/flask outbox send --loop --interval 5 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	JOBS_DAILY_AT=00:00 $(BIN)/flask jobs scheduler --interval 60 & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops)"; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
