@@ -54,6 +54,9 @@ class Config:
     # Seconds a SQLite writer waits for another worker's lock before giving up.
     SQLITE_BUSY_TIMEOUT = _int("SQLITE_BUSY_TIMEOUT", 10)
 
+    # "json" writes the one line per request as JSON (for a log collector); anything else, as plain text.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ja")
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Tokyo")
 

@@ -75,8 +75,9 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
 
-    from incubator import security
+    from incubator import observability, security
 
+    observability.init_app(app)  # first, so that its timer covers every other hook
     security.init_app(app)
 
     from incubator import once

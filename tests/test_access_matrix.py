@@ -38,6 +38,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("core.dashboard", "GET"): SIGNED_IN,
     ("core.set_language", "POST"): (400,) * 6,
     ("core.healthz", "GET"): PUBLIC_PAGE,
+    ("core.readyz", "GET"): PUBLIC_PAGE,
     ("auth.login", "GET"): GUEST_ONLY,
     ("auth.login", "POST"): GUEST_FORM_POST,
     ("auth.logout", "POST"): (302,) * 6,

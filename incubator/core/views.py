@@ -57,3 +57,14 @@ def healthz():
         logger.exception("health check: database unavailable")
         return jsonify(status="error", database="unavailable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/readyz")
+@public
+def readyz():
+    """For the load balancer: the database answers, its schema is this code's, Redis answers (when used)."""
+    from incubator.observability import readiness
+
+    checks = readiness()
+    ready = all(value == "ok" for value in checks.values())
+    return jsonify(status="ok" if ready else "error", **checks), 200 if ready else 503
