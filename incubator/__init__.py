@@ -129,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from incubator.auth import twofactor_views  # noqa: F401  (attaches its routes to the auth blueprint)
     from incubator.auth import disclosure_views  # noqa: F401  (attaches its routes to the auth blueprint)
     from incubator.auth.views import bp as auth_bp
+    from incubator.backup.cli import bp as backup_bp
     from incubator.core.views import bp as core_bp
     from incubator.outbox.cli import bp as outbox_bp
     from incubator.exchanges import portal_views  # noqa: F401  (attaches its routes to the exchanges blueprint)
@@ -147,7 +148,7 @@ def register_blueprints(app: Flask) -> None:
     from incubator.support.views import bp as support_bp
     from incubator.ventures.views import bp as ventures_bp
 
-    for bp in (core_bp, auth_bp, admin_bp, spaces_bp, outbox_bp, jobs_bp, reminders_bp, applications_bp, reviews_bp,
+    for bp in (core_bp, auth_bp, admin_bp, spaces_bp, outbox_bp, jobs_bp, backup_bp, reminders_bp, applications_bp, reviews_bp,
                startup_visa_bp, researchers_bp, ventures_bp, milestones_bp, readiness_bp, support_bp, sla_bp,
                exchanges_bp, reports_bp):
         app.register_blueprint(bp)
