@@ -131,6 +131,11 @@ class Config:
     SUPPORT_RESOLUTION_DAYS = _int("SUPPORT_RESOLUTION_DAYS", 10)
     SUPPORT_AUTO_CLOSE_DAYS = _int("SUPPORT_AUTO_CLOSE_DAYS", 7)
 
+    # Retention (APPI): the daily "retention" job wipes the personal data of rejected applications (and deletes
+    # their files) this many years after the decision, and of support requests this many years after they closed.
+    RETAIN_DECIDED_APPLICATIONS_YEARS = _int("RETAIN_DECIDED_APPLICATIONS_YEARS", 3)
+    RETAIN_CLOSED_SUPPORT_YEARS = _int("RETAIN_CLOSED_SUPPORT_YEARS", 5)
+
     # Daily jobs (`flask jobs scheduler`): run each day after this time (HH:MM, Japan time); a run whose process
     # died is taken over after JOBS_LEASE_MINUTES; a failed one is retried every JOBS_RETRY_MINUTES, at most
     # JOBS_MAX_ATTEMPTS times a day.

@@ -152,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
                startup_visa_bp, researchers_bp, ventures_bp, milestones_bp, readiness_bp, support_bp, sla_bp,
                exchanges_bp, reports_bp):
         app.register_blueprint(bp)
+    from incubator.retention import services as _retention  # noqa: F401  (registers its daily job, run last)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -91,6 +91,8 @@ class Application(TimestampMixin, db.Model):
     fiscal_year: Mapped[int | None]
     submitted_at: Mapped[datetime | None]
     decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # When the retention job wiped its personal data (what the figures count is kept).
+    anonymised_at: Mapped[datetime | None]
     search_text: Mapped[str] = mapped_column(sa.String(1000), default="")  # lower-cased names, for the queue search
 
     applicant = relationship("User", lazy="raise")

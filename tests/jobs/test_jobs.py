@@ -42,8 +42,8 @@ def runs(name="test-counter"):
     return db.session.scalars(sa.select(JobRun).where(JobRun.job == name).order_by(JobRun.id)).all()
 
 
-def test_every_feature_job_is_registered_in_order():
-    assert list(JOBS)[:3] == ["reminders", "sla-escalate", "close-resolved"]
+def test_every_feature_job_is_registered():
+    assert {"reminders", "sla-escalate", "close-resolved", "retention"} <= set(JOBS)
     assert all(job.label for job in JOBS.values())
 
 

@@ -85,6 +85,8 @@ class SupportRequest(TimestampMixin, db.Model):
     resolution_business_s: Mapped[int | None]  # business seconds from filing to the (last) resolution
     resolved_in_time: Mapped[bool | None]
     closed_at: Mapped[datetime | None]
+    # When the retention job wiped its texts and files (what the figures count is kept).
+    anonymised_at: Mapped[datetime | None]
     rating: Mapped[int | None]
     rating_comment: Mapped[str] = mapped_column(sa.Text, default="")
     rated_at: Mapped[datetime | None]
