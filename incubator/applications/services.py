@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from incubator.applications.models import (DECISIONS, TRANSITIONS, Application, ApplicationDocument, DocumentKind,
                                            Founder, InternalComment, OnboardingItem, OnboardingStep, Stage,
                                            StageChange)
-from incubator import uploads
+from incubator import personal_data, uploads
 from incubator.audit.services import record
 from incubator.auth.models import User
 from incubator.dates import fiscal_year, local_date, today_in_tokyo
@@ -306,3 +306,29 @@ def stage_counts() -> dict[Stage, int]:
 
 def planned_start_ok(day: date | None) -> bool:
     return day is None or day >= today_in_tokyo()
+
+
+@personal_data.section("applications")
+def own_applications(user) -> tuple[list[dict], list[tuple[str, str, str]]]:
+    """The person's applications as they see them: answers, founders, stages and files (no internal comments)."""
+    rows = db.session.scalars(sa.select(Application).where(Application.applicant_id == user.id).options(
+        selectinload(Application.founders), selectinload(Application.documents),
+        selectinload(Application.history)).order_by(Application.id)).all()
+    data, files = [], []
+    for a in rows:
+        data.append({
+            "id": a.id, "stage": a.stage.value, "venture_name": a.venture_name, "sector": a.sector,
+            "pitch": a.pitch, "plan_summary": a.plan_summary, "funds_needed_yen": a.funds_needed_yen,
+            "funding_plan": a.funding_plan, "planned_start": a.planned_start, "submitted_at": a.submitted_at,
+            "consent_purpose_at": a.consent_purpose_at, "consent_sharing_at": a.consent_sharing_at,
+            "consent_listing_at": a.consent_listing_at, "decision_reason": a.decision_reason,
+            "founders": [{"name_native": f.name_native, "name_latin": f.name_latin, "name_kana": f.name_kana,
+                          "nationality": f.nationality, "date_of_birth": f.date_of_birth, "email": f.email,
+                          "phone": f.phone, "residence_status": f.residence_status,
+                          "residence_card_expires_on": f.residence_card_expires_on} for f in a.founders],
+            "stages": [{"to": change.to_stage.value, "at": change.created_at} for change in a.history],
+            "documents": [{"kind": d.kind.value, "name": d.original_name, "size_bytes": d.size_bytes,
+                           "uploaded_at": d.created_at} for d in a.documents],
+        })
+        files += [(FOLDER, d.stored_name, f"application-{a.id}/{d.original_name}") for d in a.documents]
+    return data, files

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -15,6 +14,7 @@ from incubator.auth.signin import finish_login
 from incubator.auth.forms import (ChangePasswordForm, ConfirmForm, EmailOnlyForm, LoginForm, NewPasswordForm,
                                   ProfileForm, RegisterForm)
 from incubator.auth.models import TokenPurpose
+from incubator import personal_data
 from incubator.extensions import db, limiter
 from incubator.permissions import can_edit_own_profile, is_signed_in, public, requires
 
@@ -177,13 +177,13 @@ def change_password():
     return redirect(url_for("auth.profile"))
 
 
-@bp.route("/account/my-data.json", methods=["POST"])
+@bp.route("/account/my-data.zip", methods=["POST"])
 @requires(can_edit_own_profile)
 def my_data():
-    """Everything held about the signed-in person, as a download (APPI disclosure request)."""
+    """Everything held about the signed-in person, with their files, as one zip (APPI disclosure request)."""
     user = services.load_with_profile(current_user.id)
-    body = json.dumps(services.personal_data(user), ensure_ascii=False, indent=2, default=str)
+    body = personal_data.archive(user, services.personal_data(user))
     record(user, "profile.export", user)
     db.session.commit()
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": "attachment; filename=my-data.json"})
+    return Response(body, mimetype="application/zip",
+                    headers={"Content-Disposition": "attachment; filename=my-data.zip"})

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from incubator import uploads
+from incubator import personal_data, uploads
 from incubator.applications.models import Application
 from incubator.audit.services import record
 from incubator.auth.models import User
@@ -338,3 +338,13 @@ def feed_exchanges(feed_: CalendarFeed, today: date | None = None) -> list[Excha
         stmt = stmt.where(Exchange.id.in_(of_city(feed_.city_id)), shared_with_liaisons())
     return list(db.session.scalars(stmt.options(selectinload(Exchange.cities)).order_by(Exchange.starts_on)))
 
+
+
+@personal_data.section("exchange_proposals")
+def own_proposals(user) -> tuple[list[dict], list]:
+    """The exchanges the person recorded or proposed (liaisons' proposals, staff's records)."""
+    rows = db.session.scalars(sa.select(Exchange).where(Exchange.created_by_id == user.id)
+                              .order_by(Exchange.id)).all()
+    return [{"title": e.title, "kind": e.kind.value, "starts_on": e.starts_on, "ends_on": e.ends_on,
+             "place": e.place, "description": e.description, "status": e.status.value,
+             "decided_at": e.decided_at, "decision_note": e.decision_note} for e in rows], []

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from incubator import uploads
+from incubator import personal_data, uploads
 from incubator.audit.services import record
 from incubator.auth.models import Role, User
 from incubator.dates import fiscal_year, local_date
@@ -576,3 +576,24 @@ def my_urgent(user: User, limit: int = 5) -> list[SupportRequest]:
 
 def attachment_path(attachment: SupportAttachment) -> str:
     return uploads.path(FOLDER, attachment.stored_name)
+
+
+@personal_data.section("support_requests")
+def own_requests(user) -> tuple[list[dict], list[tuple[str, str, str]]]:
+    """The person's requests as they see them: replies and files, never internal notes or internal files."""
+    rows = db.session.scalars(sa.select(SupportRequest).where(SupportRequest.requester_id == user.id)
+                              .order_by(SupportRequest.id)).all()
+    ids = [r.id for r in rows]
+    messages = db.session.scalars(sa.select(SupportMessage).where(
+        SupportMessage.request_id.in_(ids), SupportMessage.is_internal.is_(False)).order_by(SupportMessage.id)).all()
+    attachments = db.session.scalars(sa.select(SupportAttachment).where(
+        SupportAttachment.request_id.in_(ids), SupportAttachment.is_internal.is_(False))
+        .order_by(SupportAttachment.id)).all()
+    data = [{"reference": r.reference, "title": r.title, "description": r.description, "status": r.status.value,
+             "filed_at": r.created_at, "resolved_at": r.resolved_at, "closed_at": r.closed_at,
+             "consent_sharing_at": r.consent_sharing_at, "rating": r.rating, "rating_comment": r.rating_comment,
+             "messages": [{"from_you": m.author_id == user.id, "at": m.created_at, "text": m.body}
+                          for m in messages if m.request_id == r.id],
+             "files": [a.original_name for a in attachments if a.request_id == r.id]} for r in rows]
+    references = {r.id: r.reference for r in rows}
+    return data, [(FOLDER, a.stored_name, f"{references[a.request_id]}/{a.original_name}") for a in attachments]

@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from incubator.audit.services import record
 from incubator.auth.models import Role, User
 from incubator.dates import today_in_tokyo
+from incubator import personal_data
 from incubator.extensions import db
 from incubator.reminders.services import Reminder, reminder_source
 from incubator.rules import Conflict, NotAllowed
@@ -340,3 +341,13 @@ def card_reminders(today: date):
                        date=LazyString(format_day, member.residence_card_expires_on)),
             template="residence_card_reminder",
             context={"member": member, "venture": member.venture, "days_left": days_left})
+
+
+@personal_data.section("venture_memberships")
+def own_memberships(user) -> tuple[list[dict], list]:
+    rows = db.session.scalars(sa.select(VentureMember).where(VentureMember.user_id == user.id)
+                              .options(selectinload(VentureMember.venture)).order_by(VentureMember.id)).all()
+    return [{"venture": m.venture.name_latin, "role": m.role.value, "name_native": m.name_native,
+             "name_latin": m.name_latin, "name_kana": m.name_kana, "nationality": m.nationality, "email": m.email,
+             "residence_status": m.residence_status, "residence_card_expires_on": m.residence_card_expires_on,
+             "started_on": m.started_on, "ended_on": m.ended_on} for m in rows], []

@@ -223,7 +223,7 @@ def test_staff_without_two_factor_must_set_it_up_first(client, users, required):
     for path in ("/dashboard", "/spaces/", "/account/profile"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"] == "/account/two-factor", path
-    assert client.post("/account/my-data.json").headers["Location"] == "/account/two-factor"
+    assert client.post("/account/my-data.zip").headers["Location"] == "/account/two-factor"
     page = text(client.get("/account/two-factor"))
     assert "Your role needs two-factor sign-in" in page
 
