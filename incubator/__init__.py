@@ -152,7 +152,9 @@ def register_blueprints(app: Flask) -> None:
                startup_visa_bp, researchers_bp, ventures_bp, milestones_bp, readiness_bp, support_bp, sla_bp,
                exchanges_bp, reports_bp):
         app.register_blueprint(bp)
-    from incubator.retention import services as _retention  # noqa: F401  (registers its daily job, run last)
+    from incubator.retention.views import bp as retention_bp  # its services register the daily job, run last
+
+    app.register_blueprint(retention_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -14,6 +14,7 @@ from incubator.reviews.models import Review, ReviewScore, RubricCriterion  # noq
 from incubator.startup_visa.models import VisaEvent  # noqa: F401
 from incubator.reminders.models import ReminderLog  # noqa: F401
 from incubator.jobs.models import JobRun  # noqa: F401
+from incubator.retention.models import DeletionRequest  # noqa: F401
 from incubator.milestones.models import Milestone, QuarterlyUpdate  # noqa: F401
 from incubator.readiness.models import ReadinessItem  # noqa: F401
 from incubator.support.models import (  # noqa: F401

@@ -92,6 +92,16 @@ def can_edit_own_profile(user) -> bool:
     return is_signed_in(user)
 
 
+def can_request_deletion(user) -> bool:
+    """Applicants and liaisons may ask for their account and data to be deleted; staff, agents and admins are
+    accounts of the organizations, closed by an administrator."""
+    return _role(user) in {Role.APPLICANT, Role.LIAISON}
+
+
+def can_decide_deletions(user) -> bool:
+    return is_staff(user)
+
+
 def must_use_two_factor(user) -> bool:
     """The roles that may use the system only with two-factor sign-in (TWO_FACTOR_REQUIRED_ROLES)."""
     role = _role(user)

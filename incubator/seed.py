@@ -167,6 +167,7 @@ def seed(password: str) -> list[tuple[str, str, str]]:
     from incubator.exchanges.seed import seed_exchanges
     from incubator.reports.seed import seed_targets
     from incubator.support.seed import seed_canned_and_leads, seed_catalog, seed_history, seed_requests
+    from incubator.retention.seed import seed_deletion_request
     from incubator.ventures.seed import seed_ventures
 
     orgs = seed_organizations()
@@ -185,6 +186,7 @@ def seed(password: str) -> list[tuple[str, str, str]]:
     seed_exchanges()
     seed_researchers(password)
     seed_targets()
+    seed_deletion_request()
     return logins
 
 

@@ -39,6 +39,11 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("core.set_language", "POST"): (400,) * 6,
     ("core.healthz", "GET"): PUBLIC_PAGE,
     ("core.readyz", "GET"): PUBLIC_PAGE,
+    # Deletion on request: applicants and liaisons ask, staff decide; the sample is another person's request.
+    ("retention.request_deletion", "GET"): (302, 200, 403, 403, 200, 403),
+    ("retention.request_deletion", "POST"): (302, 422, 403, 403, 422, 403),
+    ("retention.deletion_requests", "GET"): STAFF_ONLY,
+    ("retention.decide_deletion", "POST"): STAFF_FORM_POST,
     ("auth.login", "GET"): GUEST_ONLY,
     ("auth.login", "POST"): GUEST_FORM_POST,
     ("auth.logout", "POST"): (302,) * 6,
@@ -381,6 +386,17 @@ def _sample_exchange(city_id: int, venture_id: int, by):
     return ids
 
 
+def _sample_deletion() -> int:
+    from incubator.extensions import db
+    from incubator.retention.models import DeletionRequest
+    from tests import factories
+
+    request = DeletionRequest(user_id=factories.user("applicant").id, reason="Moving away")
+    db.session.add(request)
+    db.session.commit()
+    return request.id
+
+
 def _sample_researcher_case(researcher):
     """A case of the applicant's, at "inquiry", so that they may still edit it."""
     from incubator.extensions import db
@@ -415,6 +431,7 @@ def test_every_route_answers_each_role_with_the_expected_status(app, users, logi
         "city_id": users["liaison"].partner_city_id,
         "token": "not-a-real-token",
         "session_id": 0,
+        "deletion_id": _sample_deletion(),
     }
     wrong = []
     for rule, method in _routes(app):

@@ -7,3 +7,7 @@ what the fiscal-year figures count (stage, dates, sector, country, category, org
 levels) stays, so the reports do not change. Rows are anonymised, never deleted: the audit log refers to them.
 This package imports the features' models; no feature imports it.
 """
+
+from flask import Blueprint  # noqa: E402
+
+bp = Blueprint("retention", __name__)

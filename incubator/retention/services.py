@@ -15,10 +15,14 @@ from incubator.applications.models import (Application, ApplicationDocument, Fou
                                            StageChange)
 from incubator.applications.services import FOLDER as APPLICATION_FOLDER
 from incubator.audit.services import record
+from incubator.auth.models import Profile, User, new_session_token
 from incubator.dates import start_of_day
 from incubator.db import utcnow
 from incubator.extensions import db
 from incubator.jobs import daily_job
+from incubator.outbox.services import enqueue
+from incubator.retention.models import DeletionRequest, DeletionStatus
+from incubator.rules import NotAllowed
 from incubator.support.models import SupportAttachment, SupportMessage, SupportRequest
 from incubator.support.services import FOLDER as SUPPORT_FOLDER
 
@@ -95,3 +99,75 @@ def run(today: date) -> dict[str, int]:
             counts["files"] += len(files)
     logger.info("retention for %s: %s", today, counts)
     return counts
+
+
+# --- deletion on request ---------------------------------------------------------------------------------------
+
+KEPT_STAGES = (Stage.ACCEPTED, Stage.ONBOARDING, Stage.TENANT)  # a venture at THINK: its records are kept
+
+
+def pending_deletion(user) -> DeletionRequest | None:
+    return db.session.scalar(sa.select(DeletionRequest).where(
+        DeletionRequest.user_id == user.id, DeletionRequest.status == DeletionStatus.PENDING))
+
+
+def request_deletion(user, reason: str) -> DeletionRequest:
+    """Ask for deletion (flushed); one waiting request per person."""
+    if pending_deletion(user) is not None:
+        raise NotAllowed(_l("You have already asked for deletion; staff will answer soon."))
+    request = DeletionRequest(user_id=user.id, reason=reason)
+    db.session.add(request)
+    db.session.flush()
+    record(user, "deletion.requested", request, subject=user.id)
+    return request
+
+
+def erase_account(user) -> None:
+    """Wipe the person's account and data, except the records of a venture at THINK (flushed)."""
+    for application in db.session.scalars(sa.select(Application).where(
+            Application.applicant_id == user.id, Application.anonymised_at.is_(None),
+            Application.stage.not_in(KEPT_STAGES))):
+        for stored_name in anonymise_application(application):
+            uploads.remove(APPLICATION_FOLDER, stored_name)
+    for request in db.session.scalars(sa.select(SupportRequest).where(
+            SupportRequest.requester_id == user.id, SupportRequest.anonymised_at.is_(None))):
+        for stored_name in anonymise_support_request(request):
+            uploads.remove(SUPPORT_FOLDER, stored_name)
+    profile = db.session.get(Profile, user.id)
+    if profile is not None:
+        profile.name_native = profile.name_latin = profile.name_kana = profile.phone = ""
+        profile.nationality = profile.date_of_birth = profile.residence_status = None
+        profile.residence_card_expires_on = None
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.password_hash = "!"  # matches no password
+    user.is_active = False
+    user.session_token = new_session_token()  # every session of the account ends
+    db.session.flush()
+
+
+def decide(request: DeletionRequest, *, by, approve: bool, note: str) -> None:
+    """Approve (erase, after mailing the person in their language) or refuse with a note (flushed)."""
+    if request.status is not DeletionStatus.PENDING:
+        raise NotAllowed(_l("This request has already been decided."))
+    if not approve and not note.strip():
+        raise NotAllowed(_l("Say why the request is refused: the person reads it."))
+    user = db.session.get(User, request.user_id)
+    request.status = DeletionStatus.APPROVED if approve else DeletionStatus.REFUSED
+    request.decided_by_id, request.decided_at, request.decision_note = by.id, utcnow(), note
+    # The mail goes out first: once erased, the address is gone.
+    enqueue(user.email, user.locale, _l("Your request to delete your data") if approve else
+            _l("Your request to delete your data was refused"), "deletion_decided", approved=approve, note=note)
+    record(by, "deletion.approved" if approve else "deletion.refused", request, subject=user.id)
+    if approve:
+        request.reason = ""
+        erase_account(user)
+    db.session.flush()
+
+
+def deletion_queue() -> list[DeletionRequest]:
+    """Waiting requests first, then the last decided ones."""
+    from sqlalchemy.orm import joinedload
+
+    return list(db.session.scalars(sa.select(DeletionRequest).options(joinedload(DeletionRequest.user))
+                                   .order_by((DeletionRequest.status == DeletionStatus.PENDING).desc(),
+                                             DeletionRequest.id.desc()).limit(100)))
