@@ -191,8 +191,8 @@ def end_lease(lease_id: int):
     db.session.commit()
     flash(_("The lease now ends on %(date)s.", date=format_day(lease.ends_on)), "success")
     if cancelled:
-        flash(ngettext("Its renewal from %(date)s has been cancelled.",
-                       "Its %(num)d renewals from %(date)s have been cancelled.", len(cancelled),
+        flash(ngettext("%(num)d renewal, from %(date)s, has been cancelled.",
+                       "%(num)d renewals, from %(date)s, have been cancelled.", len(cancelled),
                        date=format_day(cancelled_from)), "info")
     return redirect(url_for("ventures.detail", venture_id=lease.venture_id, _anchor="leases"))
 
