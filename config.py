@@ -56,6 +56,9 @@ class Config:
 
     # "json" writes the one line per request as JSON (for a log collector); anything else, as plain text.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    # Prometheus metrics at /metrics (from this machine, or with "Authorization: Bearer METRICS_TOKEN").
+    METRICS_ENABLED = _bool("METRICS_ENABLED", False)
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ja")
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Tokyo")

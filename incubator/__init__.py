@@ -75,9 +75,10 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
 
-    from incubator import observability, security
+    from incubator import metrics, observability, security
 
     observability.init_app(app)  # first, so that its timer covers every other hook
+    metrics.init_app(app)
     security.init_app(app)
 
     from incubator import once

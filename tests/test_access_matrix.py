@@ -39,6 +39,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("core.set_language", "POST"): (400,) * 6,
     ("core.healthz", "GET"): PUBLIC_PAGE,
     ("core.readyz", "GET"): PUBLIC_PAGE,
+    ("core.metrics", "GET"): (404,) * 6,  # off unless METRICS_ENABLED (tests/core/test_observability.py)
     # Deletion on request: applicants and liaisons ask, staff decide; the sample is another person's request.
     ("retention.request_deletion", "GET"): (302, 200, 403, 403, 200, 403),
     ("retention.request_deletion", "POST"): (302, 422, 403, 403, 422, 403),

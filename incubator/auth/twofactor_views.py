@@ -36,7 +36,7 @@ PENDING = "two_factor_pending"
 
 # What a person who must set up two-factor sign-in may still reach before doing so.
 OPEN_WHILE_SETTING_UP = {"auth.twofactor", "auth.twofactor_start", "auth.twofactor_confirm", "auth.logout",
-                         "core.set_language", "core.healthz", "core.readyz", "static", "bootstrap.static"}
+                         "core.set_language", "core.healthz", "core.readyz", "core.metrics", "static", "bootstrap.static"}
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]

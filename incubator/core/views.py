@@ -59,6 +59,15 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
+@bp.route("/metrics")
+@public
+def metrics():
+    """Prometheus metrics, when METRICS_ENABLED; only from this machine or with METRICS_TOKEN (else 404)."""
+    from incubator.metrics import metrics as answer
+
+    return answer()
+
+
 @bp.route("/readyz")
 @public
 def readyz():

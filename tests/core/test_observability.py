@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -65,3 +66,32 @@ def test_json_log_lines_and_the_proxys_request_id(client, caplog, monkeypatch):
     caplog.clear()
     forged = client.get("/healthz", headers={"X-Request-ID": "<script>alert(1)</script>"})
     assert forged.headers["X-Request-ID"] != "<script>alert(1)</script>"
+
+
+def test_metrics_are_off_by_default(client):
+    assert client.get("/metrics").status_code == 404
+
+
+def test_metrics_count_requests_and_read_the_outbox_and_jobs_from_the_database(app, client, monkeypatch):
+    from incubator import metrics
+    from incubator.jobs import JOBS
+    from incubator.jobs import services as jobs
+    from incubator.outbox import services as outbox
+
+    monkeypatch.setitem(app.config, "METRICS_ENABLED", True)
+    monkeypatch.setitem(app.config, "METRICS_TOKEN", "scrape-token")
+    outbox.enqueue("a@example.org", "ja", "Subject", "verify_email", link="http://x", hours=48)
+    db.session.commit()
+    jobs.run_job(JOBS["close-resolved"], date(2026, 12, 7))
+    metrics.REQUESTS.labels("core.healthz", "GET", "200").inc()
+
+    stranger = client.get("/metrics", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert stranger.status_code == 404
+    scraped = client.get("/metrics", environ_base={"REMOTE_ADDR": "198.51.100.9"},
+                         headers={"Authorization": "Bearer scrape-token"})
+    assert scraped.status_code == 200
+    body = scraped.get_data(as_text=True)
+    assert 'incubator_outbox_messages{status="pending"} 1.0' in body
+    assert 'incubator_job_last_run_ok{job="close-resolved"} 1.0' in body
+    assert 'incubator_requests_total{endpoint="core.healthz",method="GET",status="200"}' in body
+    assert client.get("/metrics").status_code == 200  # from the machine itself (the test client is 127.0.0.1)
