@@ -16,6 +16,8 @@ from incubator.extensions import db
 from incubator.outbox.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger("incubator.outbox")
+# last_error of a message whose worker died mid-send (other errors are an exception's class name).
+WORKER_LOST = "WorkerLost"
 
 
 def enqueue(recipient: str, locale: str, subject, template: str, **context) -> OutboxMessage:
@@ -35,38 +37,54 @@ def enqueue(recipient: str, locale: str, subject, template: str, **context) -> O
     return message
 
 
-def _claimable(now: datetime):
-    """Waiting and due, or claimed by a worker so long ago that it must have died mid-send."""
+def _due(now: datetime):
+    return sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+
+
+def _abandoned(now: datetime):
+    """Claimed by a worker so long ago (MAIL_SENDING_LEASE_SECONDS) that it must have died mid-send."""
     lease_ended = now - timedelta(seconds=current_app.config["MAIL_SENDING_LEASE_SECONDS"])
-    return sa.or_(
-        sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
-        sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at <= lease_ended),
-    )
+    return sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at <= lease_ended)
 
 
 def due_ids(now: datetime, limit: int) -> list[int]:
-    stmt = sa.select(OutboxMessage.id).where(_claimable(now)).order_by(OutboxMessage.id).limit(limit)
+    stmt = (sa.select(OutboxMessage.id).where(sa.or_(_due(now), _abandoned(now)))
+            .order_by(OutboxMessage.id).limit(limit))
     return list(db.session.scalars(stmt))
 
 
 def stuck_count(now: datetime) -> int:
     """Messages whose worker died while sending them: the next round takes them up again."""
-    lease_ended = now - timedelta(seconds=current_app.config["MAIL_SENDING_LEASE_SECONDS"])
-    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at <= lease_ended)) or 0
+    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(_abandoned(now))) or 0
+
+
+def _take(message_id: int, condition, **values) -> bool:
+    # The condition is checked again by the UPDATE itself, so of two workers racing for a message one wins.
+    result = db.session.execute(
+        sa.update(OutboxMessage).where(OutboxMessage.id == message_id, condition).values(**values),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount == 1
 
 
 def claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    """Mark one message as being sent, unless another worker got it first. A message abandoned mid-send is
-    claimed again with the same Message-ID, so a receiving server that got it before drops the copy."""
-    result = db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, _claimable(now))
-        .values(status=OutboxStatus.SENDING, claimed_at=now)
-    )
-    if result.rowcount != 1:
+    """Mark one message as being sent, unless another worker got it first.
+
+    A message abandoned mid-send is taken over after the lease, its lost attempt counted; it keeps its
+    Message-ID, so a receiving server that did get it the first time drops the copy. One whose workers died
+    MAIL_MAX_ATTEMPTS times is given up (FAILED), so a mail that kills workers cannot block the outbox forever.
+    """
+    if not _take(message_id, _due(now), status=OutboxStatus.SENDING, claimed_at=now):
+        if not _take(message_id, _abandoned(now), status=OutboxStatus.SENDING, claimed_at=now,
+                     attempts=OutboxMessage.attempts + 1, last_error=WORKER_LOST):
+            return None
+        logger.warning("mail %s taken over from a worker that died while sending it", message_id)
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        message.status = OutboxStatus.FAILED
+        logger.warning("mail %s given up after %s attempts", message.id, message.attempts)
         return None
-    return db.session.get(OutboxMessage, message_id)
+    return message
 
 
 def mark_sent(message: OutboxMessage, now: datetime) -> None:
