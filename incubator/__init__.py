@@ -56,10 +56,12 @@ class DatabaseIntConverter(IntegerConverter):
 
 
 def configure_logging(app: Flask) -> None:
+    from incubator.observability import log_formatter
+
     logger = logging.getLogger("incubator")
     if not logger.handlers:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(log_formatter(app.config))  # LOG_FORMAT=json: one JSON object a line
         logger.addHandler(handler)
     logger.setLevel(logging.INFO if not app.testing else logging.WARNING)
 

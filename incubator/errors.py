@@ -78,7 +78,7 @@ CSRF_MESSAGE = _l("This form has expired or was not sent from this site. Please 
 
 def render_error(code: int, message=None):
     title, default = MESSAGES.get(code, MESSAGES[500])
-    if request.path == "/healthz" or request.accept_mimetypes.best == "application/json":
+    if request.path in ("/healthz", "/readyz") or request.accept_mimetypes.best == "application/json":
         return jsonify(error=str(title), message=str(message or default)), code
     return render_template("errors/error.html", code=code, title=title, message=message or default), code
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from incubator.extensions import db
+from incubator.observability import JsonFormatter, log_formatter
 
 
 def test_readyz_is_ok_when_the_database_answers_at_the_migrations_head(client):
@@ -24,21 +27,37 @@ def test_readyz_is_503_when_the_schema_is_behind_the_code(client, monkeypatch):
     assert response.json["migrations"] == "behind"
 
 
-def test_readyz_is_503_without_a_stack_trace_when_the_database_is_down(client, monkeypatch):
+def test_readyz_is_503_without_a_stack_trace_when_the_database_is_down(client, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise sa.exc.OperationalError("SELECT", {}, Exception("connection refused to secret-host"))
 
     monkeypatch.setattr(db.session, "execute", broken)
+    caplog.set_level(logging.INFO, logger="incubator")
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json["database"] == "unavailable"
-    assert "secret-host" not in response.get_data(as_text=True)
+    assert response.json == {"status": "error", "database": "unavailable", "migrations": "unknown"}
+    assert "secret-host" not in response.get_data(as_text=True) and "Traceback" not in response.get_data(as_text=True)
+    assert "secret-host" not in caplog.text  # the log says what failed, not the driver's words
 
 
 def test_readyz_checks_redis_when_rate_limits_live_there(client, monkeypatch):
     monkeypatch.setitem(client.application.config, "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:1/0")
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json["redis"] == "unavailable"
+    assert response.json["database"] == "ok"
+
+
+def test_readyz_is_ok_with_a_redis_that_answers(client, monkeypatch):
+    import redis
+
+    uri = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(uri, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis does not answer at {uri} (set TEST_REDIS_URL to point elsewhere)")
+    monkeypatch.setitem(client.application.config, "RATELIMIT_STORAGE_URI", uri)
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.json["redis"] == "ok"
 
 
 def test_one_line_per_request_with_id_status_and_account_number_only(client, login, users, caplog):
@@ -53,19 +72,57 @@ def test_one_line_per_request_with_id_status_and_account_number_only(client, log
     assert "example.org" not in lines[0] and "q=" not in lines[0]
 
 
+def request_records(caplog):
+    return [r for r in caplog.records if r.name == "incubator.requests"]
+
+
 def test_json_log_lines_and_the_proxys_request_id(client, caplog, monkeypatch):
-    monkeypatch.setitem(client.application.config, "LOG_FORMAT", "json")
     monkeypatch.setitem(client.application.config, "TRUSTED_PROXY_COUNT", 1)
     caplog.set_level(logging.INFO, logger="incubator.requests")
-    response = client.get("/healthz", headers={"X-Request-ID": "abc123def456"})
+    response = client.get("/healthz?email=someone@example.org", headers={"X-Request-ID": "abc123def456"})
     assert response.headers["X-Request-ID"] == "abc123def456"
-    line = json.loads([r.getMessage() for r in caplog.records if r.name == "incubator.requests"][0])
-    assert line["request_id"] == "abc123def456" and line["path"] == "/healthz" and line["status"] == 200
-    assert line["user"] is None and line["ms"] >= 0
+    [record] = request_records(caplog)
+    line = json.loads(log_formatter({"LOG_FORMAT": "json"}).format(record))
+    assert line.keys() == {"time", "level", "logger", "request_id", "method", "path", "status", "ms", "user"}
+    assert line["request_id"] == "abc123def456" and line["method"] == "GET" and line["path"] == "/healthz"
+    assert line["status"] == 200 and line["user"] is None and line["ms"] >= 0
+    assert "example.org" not in json.dumps(line)
 
     caplog.clear()
     forged = client.get("/healthz", headers={"X-Request-ID": "<script>alert(1)</script>"})
     assert forged.headers["X-Request-ID"] != "<script>alert(1)</script>"
+
+
+def test_a_request_id_from_anyone_but_the_trusted_proxy_is_replaced(client):
+    response = client.get("/healthz", headers={"X-Request-ID": "abc123def456"})
+    assert response.headers["X-Request-ID"] != "abc123def456"
+    assert len(response.headers["X-Request-ID"]) == 32
+
+
+def test_other_log_lines_carry_the_request_id_in_json(app):
+    from flask import g
+
+    with app.test_request_context("/"):
+        g.request_id = "feedc0ffee00"
+        record = logging.getLogger("incubator.test").makeRecord("incubator.test", logging.WARNING, __file__, 1,
+                                                                 "mail %s queued", (7,), None)
+        line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "mail 7 queued" and line["request_id"] == "feedc0ffee00"
+    assert line["level"] == "WARNING" and line["logger"] == "incubator.test"
+
+
+def test_plain_log_lines_unless_json_is_asked_for():
+    assert not isinstance(log_formatter({"LOG_FORMAT": "text"}), JsonFormatter)
+    assert not isinstance(log_formatter({}), JsonFormatter)
+    assert isinstance(log_formatter({"LOG_FORMAT": "json"}), JsonFormatter)
+
+
+def test_secret_tokens_in_addresses_are_not_logged(client, caplog):
+    caplog.set_level(logging.INFO, logger="incubator.requests")
+    client.get("/auth/reset/s3cret-reset-token")
+    [record] = request_records(caplog)
+    assert record.request["path"] == "/auth/reset/<token>"
+    assert "s3cret" not in record.getMessage()
 
 
 def test_metrics_are_off_by_default(client):
