@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import subprocess
+import sys
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
+from incubator.db import utcnow
 from incubator.extensions import db
 from incubator.observability import JsonFormatter, log_formatter
 
@@ -144,11 +147,76 @@ def test_metrics_count_requests_and_read_the_outbox_and_jobs_from_the_database(a
 
     stranger = client.get("/metrics", environ_base={"REMOTE_ADDR": "198.51.100.9"})
     assert stranger.status_code == 404
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "198.51.100.9"},
+                      headers={"Authorization": "Bearer wrong-token"}).status_code == 404
     scraped = client.get("/metrics", environ_base={"REMOTE_ADDR": "198.51.100.9"},
                          headers={"Authorization": "Bearer scrape-token"})
     assert scraped.status_code == 200
     body = scraped.get_data(as_text=True)
     assert 'incubator_outbox_messages{status="pending"} 1.0' in body
+    assert 'incubator_outbox_messages{status="failed"} 0.0' in body
+    assert "incubator_outbox_stuck_messages 0.0" in body
     assert 'incubator_job_last_run_ok{job="close-resolved"} 1.0' in body
+    assert 'incubator_job_last_success_timestamp_seconds{job="close-resolved"}' in body
+    assert 'incubator_job_last_run_seconds{job="close-resolved"}' in body
     assert 'incubator_requests_total{endpoint="core.healthz",method="GET",status="200"}' in body
+    assert "example.org" not in body
     assert client.get("/metrics").status_code == 200  # from the machine itself (the test client is 127.0.0.1)
+
+
+def test_metrics_through_a_proxy_on_the_same_machine_need_the_token(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "METRICS_ENABLED", True)
+    # Without TRUSTED_PROXY_COUNT, a request nginx passes on comes from 127.0.0.1 too: its header gives it away.
+    assert client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 404
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.2"}).status_code == 200
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
+
+
+def test_a_running_job_does_not_count_as_failed(app, client, monkeypatch):
+    from incubator.jobs.models import JobRun, RunStatus
+
+    monkeypatch.setitem(app.config, "METRICS_ENABLED", True)
+    db.session.add_all([JobRun(job="reminders", day=date(2026, 12, 6), status=RunStatus.SUCCEEDED, counts={"sent": 3},
+                               finished_at=utcnow(), duration_ms=1500),
+                        JobRun(job="reminders", day=date(2026, 12, 7), status=RunStatus.RUNNING)])
+    db.session.commit()
+    body = client.get("/metrics").get_data(as_text=True)
+    assert 'incubator_job_last_run_ok{job="reminders"} 1.0' in body
+    assert 'incubator_job_last_run_count{count="sent",job="reminders"} 3.0' in body
+    assert 'incubator_job_last_run_seconds{job="reminders"} 1.5' in body
+
+
+SERVE = """
+import sys
+from incubator import create_app
+client = create_app().test_client()
+for _ in range(int(sys.argv[1])):
+    assert client.get("/healthz").status_code == 200
+if sys.argv[2] == "scrape":
+    print(client.get("/metrics").get_data(as_text=True))
+"""
+
+
+def test_with_a_multiprocess_directory_every_workers_requests_are_summed(app, tmp_path):
+    from flask_migrate import upgrade
+
+    from incubator import create_app
+
+    database_url = f"sqlite:///{tmp_path / 'metrics.sqlite'}"
+    with create_app("test", SQLALCHEMY_DATABASE_URI=database_url).app_context():
+        upgrade()
+        db.engine.dispose()
+    (tmp_path / "prometheus").mkdir()
+    env = dict(os.environ, DATABASE_URL=database_url, METRICS_ENABLED="1", FLASK_CONFIG="development",
+               PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"), INSTANCE_PATH=str(tmp_path / "instance"))
+
+    def worker(requests: int, then: str) -> str:
+        return subprocess.run([sys.executable, "-c", SERVE, str(requests), then], env=env, capture_output=True,
+                              text=True, check=True, timeout=120).stdout
+
+    worker(2, "exit")  # two workers that have ended, as gunicorn's recycled ones do
+    worker(3, "exit")
+    body = worker(1, "scrape")
+    assert 'incubator_requests_total{endpoint="core.healthz",method="GET",status="200"} 6.0' in body
+    assert 'incubator_request_seconds_count{endpoint="core.healthz"} 6.0' in body
+    assert 'incubator_outbox_messages{status="pending"} 0.0' in body
