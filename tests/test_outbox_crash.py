@@ -114,8 +114,9 @@ def test_a_mail_whose_workers_keep_dying_is_given_up_after_the_attempt_limit(app
 def test_outbox_status_counts_the_stuck_messages(app, monkeypatch):
     queue()
     stuck = queue(1)
+    long_ago = utcnow() - timedelta(seconds=app.config["MAIL_SENDING_LEASE_SECONDS"] + 5)
     db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == stuck.id).values(
-        status=OutboxStatus.SENDING, claimed_at=utcnow() - timedelta(seconds=app.config["MAIL_SENDING_LEASE_SECONDS"] + 5)))
+        status=OutboxStatus.SENDING, claimed_at=long_ago))
     db.session.commit()
     output = app.test_cli_runner().invoke(args=["outbox", "status"]).output
     assert "pending: 1" in output and "sending: 1" in output
