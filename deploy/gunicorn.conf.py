@@ -6,6 +6,9 @@ every host. The app keeps no state in the process, so workers and hosts can be a
 
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 wsgi_app = "incubator:create_app()"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -28,5 +31,22 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Access log on stdout (journald keeps it): no query string, which can carry personal data or tokens.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms "%({x-request-id}i)s"'
+# %(U)s is the path alone; %(p)s the worker's process id (which worker answered, e.g. before a timeout).
+access_log_format = '%(h)s %(p)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms "%({x-request-id}i)s"'
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# A path segment that is a secret token (verification, password reset, calendar and invitation links): 20 or more
+# URL-safe characters, where no fixed part of any address is longer than 17.
+SECRET_SEGMENT = re.compile(r"/[A-Za-z0-9_-]{20,}(?=[./]|$)")
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger, writing a link's secret token as <token> (the app's own request line does the same)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = SECRET_SEGMENT.sub("/<token>", atoms["U"] or "")
+        return atoms
+
+
+logger_class = AccessLogger
