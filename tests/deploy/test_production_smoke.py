@@ -1,7 +1,9 @@
-"""Production, for real: gunicorn with two workers and two outbox workers, FLASK_CONFIG=production, PostgreSQL and
-Redis. An applicant signs in and files a support request with an attachment; the agent it is routed to signs in,
-downloads the file and replies; the applicant reads the reply. Requests go to both workers (new connections,
-gunicorn spreads them); every mail queued reaches the SMTP server exactly once."""
+"""Production, for real: gunicorn (deploy/gunicorn.conf.py) with two workers and two outbox workers,
+FLASK_CONFIG=production, PostgreSQL, Redis and an SMTP server. A newcomer registers, confirms the address with the
+link the mail brings, signs in, submits an application with its business plan and files a support request with an
+attachment; the agent it is routed to signs in, downloads the file and replies; the applicant reads the reply.
+Every request is a new connection, so both workers answer; every mail queued reaches the SMTP server exactly once.
+Skipped, with the reason, when PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) does not answer."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
-from email import message_from_bytes
+from collections import Counter
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -19,23 +23,50 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 
+from tests.applications.conftest import application_fields
 from tests.conftest import POSTGRES_ADMIN_URL
 
 import requests  # noqa: E402
 
+pytestmark = pytest.mark.postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PASSWORD = "smoke-test-pass-2026"
+NEWCOMER = "newcomer@smoke.example.org"
+PUBLIC = "https://village.test"
 PDF = b"%PDF-1.4\n% smoke\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+REDIS_DB = 7  # this test's own: flushed before it runs
 
 
 class Sink:
+    """An SMTP server that keeps what it is given: (recipient, subject, Message-ID, text) per mail and recipient."""
+
     def __init__(self):
-        self.ids: list[str] = []
+        self.mails: list[tuple[str, str, str, str]] = []
+        self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
-        self.ids.append(message_from_bytes(envelope.content)["Message-ID"])
+        mail = message_from_bytes(envelope.content, policy=policy.default)
+        text = mail.get_body(preferencelist=("plain",)).get_content()
+        with self.lock:
+            self.mails += [(to, str(mail["Subject"]), str(mail["Message-ID"]), text) for to in envelope.rcpt_tos]
         return "250 OK"
+
+    def wait_for(self, recipient: str, subject_part: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                found = [text for to, subject, _, text in self.mails if to == recipient and subject_part in subject]
+            if found:
+                return found[0]
+            time.sleep(0.2)
+        raise AssertionError(f"no mail {subject_part!r} for {recipient} within {timeout} s")
+
+
+def shown(response) -> str:
+    """The main part of a page, for a failure's message."""
+    return f"{response.status_code}: {response.text[response.text.find('<main'):][:1500]}"
 
 
 def free_port() -> int:
@@ -46,6 +77,7 @@ def free_port() -> int:
 
 @pytest.fixture()
 def database():
+    """A scratch PostgreSQL database of this test, and Redis's database REDIS_DB emptied; skipped without them."""
     admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     name = f"incubator_smoke_{os.getpid()}"
     try:
@@ -53,11 +85,12 @@ def database():
             connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             connection.exec_driver_sql(f"CREATE DATABASE {name}")
     except sa.exc.OperationalError as error:
-        pytest.skip(f"PostgreSQL is not reachable at {admin.url.render_as_string()}: {str(error.orig).splitlines()[0]}")
+        pytest.skip(f"PostgreSQL is not reachable at {admin.url.render_as_string()}: {str(error.orig).splitlines()[0]}"
+                    " (set TEST_POSTGRES_URL to point elsewhere)")
     import redis
 
     try:
-        redis.Redis(host="127.0.0.1", port=6379, db=7, socket_connect_timeout=2).flushdb()  # this test's own
+        redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB, socket_connect_timeout=2).flushdb()
     except redis.exceptions.ConnectionError:
         pytest.skip("Redis is not reachable at 127.0.0.1:6379 (production keeps its rate limits there)")
     yield admin.url.set(database=name).render_as_string(hide_password=False)
@@ -67,7 +100,8 @@ def database():
 
 
 class Browser:
-    """requests with the proxy's headers; cookies kept by hand (production cookies are Secure, the test is http)."""
+    """requests through the proxy's headers (X-Forwarded-Proto: https), one new connection per request; cookies are
+    kept by hand, since production's are Secure and the test speaks plain HTTP to gunicorn."""
 
     def __init__(self, base: str):
         self.base, self.cookies = base, {}
@@ -82,27 +116,43 @@ class Browser:
         return response
 
     def form(self, path: str, action_end: str) -> tuple[str, dict]:
+        """The form of the page at ``path`` whose action ends so, and what a browser would send of it untouched."""
         page = self.go("GET", path)
         assert page.status_code == 200, (path, page.status_code)
         soup = BeautifulSoup(page.text, "html.parser")
         form = next(f for f in soup.find_all("form") if (f.get("action") or path).endswith(action_end))
-        fields = {i["name"]: i.get("value", "") for i in form.find_all("input")
-                  if i.get("name") and i.get("type") not in ("checkbox", "file", "submit")}
+        fields = {}
+        for field in form.find_all(["input", "select", "textarea"]):
+            name, kind = field.get("name"), field.get("type")
+            unticked = kind in ("checkbox", "radio") and not field.has_attr("checked")
+            if not name or kind in ("file", "submit") or unticked:
+                continue
+            if field.name == "select":
+                chosen = field.find("option", selected=True) or field.find("option")
+                fields[name] = chosen.get("value", "") if chosen else ""
+            elif field.name == "textarea":
+                fields[name] = field.get_text()
+            else:
+                fields[name] = field.get("value", "")
         return form.get("action") or path, fields
 
+    def post_form(self, path: str, action_end: str, files=None, **answers):
+        action, fields = self.form(path, action_end)
+        return self.go("POST", action, data={**fields, **answers}, files=files)
+
     def sign_in(self, email: str) -> None:
-        action, fields = self.form("/auth/login", "/auth/login")
-        answer = self.go("POST", action, data={**fields, "email": email, "password": PASSWORD})
-        assert answer.status_code == 302, answer.text[:500]
+        answer = self.post_form("/auth/login", "/auth/login", email=email, password=PASSWORD)
+        assert answer.status_code == 302, shown(answer)
 
 
-def test_production_serves_signs_in_files_replies_and_mails_once(tmp_path, database):
+def test_production_serves_registers_applies_files_replies_and_mails_once(tmp_path, database):
     sink, smtp_port, web_port = Sink(), free_port(), free_port()
     env = dict(os.environ, FLASK_CONFIG="production", SECRET_KEY="s" * 20 + "mOke-secret-key-of-48-characters",
-               DATABASE_URL=database, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/7", MAIL_BACKEND="smtp",
-               MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port), UPLOAD_DIR=str(tmp_path / "uploads"),
-               INSTANCE_PATH=str(tmp_path / "instance"), TRUSTED_PROXY_COUNT="1", FORWARDED_ALLOW_IPS="127.0.0.1",
-               GUNICORN_BIND=f"127.0.0.1:{web_port}", WEB_CONCURRENCY="2", SERVER_BASE_URL="https://village.test")
+               DATABASE_URL=database, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:6379/{REDIS_DB}",
+               MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port),
+               UPLOAD_DIR=str(tmp_path / "uploads"), INSTANCE_PATH=str(tmp_path / "instance"),
+               TRUSTED_PROXY_COUNT="1", FORWARDED_ALLOW_IPS="127.0.0.1", GUNICORN_BIND=f"127.0.0.1:{web_port}",
+               WEB_CONCURRENCY="2", SERVER_BASE_URL=PUBLIC, METRICS_ENABLED="0")
     flask = [str(BIN / "flask"), "--app", "incubator"]
     for command in (["db", "upgrade"], ["seed-demo", "--password", PASSWORD]):
         done = subprocess.run(flask + command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=180)
@@ -133,40 +183,62 @@ def test_production_serves_signs_in_files_replies_and_mails_once(tmp_path, datab
         assert requests.get(base + "/readyz", timeout=5).json() == {
             "status": "ok", "database": "ok", "migrations": "ok", "redis": "ok"}
 
+        # Registration, and the link the verification mail brings.
         applicant = Browser(base)
-        applicant.sign_in("applicant@think.example.jp")
-        action, fields = applicant.form("/support/new", "/support/new")
-        filed = applicant.go("POST", action, data={
-            **fields, "category_id": str(category_id), "title": "Smoke test: bank account",
-            "description": "Which bank opens an account for a new company?", "written_locale": "en",
-            "reply_locale": "en", "consent_sharing": "y"}, files={"files": ("statement.pdf", PDF, "application/pdf")})
-        assert filed.status_code in (302, 303), filed.text[:1000]
-        request_path = filed.headers["Location"]
+        registered = applicant.post_form(
+            "/auth/register", "/auth/register", email=NEWCOMER, password=PASSWORD, confirm=PASSWORD, locale="en",
+            name_native="Smoke Tester", name_latin="TESTER Smoke", nationality="VN", consent="y")
+        assert registered.headers.get("Location", "").endswith("/auth/check-email"), shown(registered)
+        link = re.search(re.escape(PUBLIC) + r"(/auth/verify/\S+)", sink.wait_for(NEWCOMER, "Confirm")).group(1)
+        confirmed = applicant.post_form(link, link)
+        assert confirmed.status_code == 302, shown(confirmed)
+        applicant.sign_in(NEWCOMER)
+
+        # An application, submitted with its business plan.
+        started = applicant.post_form("/applications/", "/applications/new")
+        assert started.status_code == 302, shown(started)
+        edit = started.headers["Location"].removeprefix(PUBLIC)
+        answers = application_fields("submit", founders=[{"email": NEWCOMER}])
+        submitted = applicant.post_form(edit, edit, files={"file": ("plan.pdf", PDF, "application/pdf")},
+                                        kind="business_plan", **answers)
+        assert submitted.status_code == 302, shown(submitted)
+        detail = submitted.headers["Location"].removeprefix(PUBLIC)
+        plan = re.search(r'href="(/applications/\d+/documents/\d+)"', applicant.go("GET", detail).text).group(1)
+        assert applicant.go("GET", plan).content == PDF
+
+        # A support request with an attachment, and the agent's reply.
+        filed = applicant.post_form(
+            "/support/new", "/support/new", files={"files": ("statement.pdf", PDF, "application/pdf")},
+            category_id=str(category_id), title="Smoke test: bank account",
+            description="Which bank opens an account for a new company?", written_locale="en", reply_locale="en",
+            consent_sharing="y")
+        assert filed.status_code in (302, 303), shown(filed)
+        request_path = filed.headers["Location"].removeprefix(PUBLIC)
         request_id = int(re.search(r"/support/(\d+)", request_path).group(1))
 
         agent = Browser(base)
         agent.sign_in(f"agent.{organization}@think.example.jp")
         page = agent.go("GET", f"/support/{request_id}")
         assert page.status_code == 200 and "Smoke test: bank account" in page.text
-        link = re.search(r'href="(/support/\d+/attachments/\d+[^"]*)"', page.text).group(1)
-        assert agent.go("GET", link).content == PDF  # written by one worker, read by whichever answers
-        action, fields = agent.form(f"/support/{request_id}", "/messages")
-        replied = agent.go("POST", action, data={**fields, "body": "The bank near THINK does; bring your seal."})
-        assert replied.status_code in (302, 303), replied.text[:1000]
+        attachment = re.search(r'href="(/support/\d+/attachments/\d+[^"]*)"', page.text).group(1)
+        assert agent.go("GET", attachment).content == PDF  # written by one worker, read by whichever answers
+        replied = agent.post_form(f"/support/{request_id}", "/messages",
+                                  body="The bank near THINK does; bring your seal.")
+        assert replied.status_code in (302, 303), shown(replied)
         assert "bring your seal" in applicant.go("GET", request_path).text
+        sink.wait_for(NEWCOMER, "a new reply to your request")
 
         with engine.connect() as connection:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 waiting = connection.execute(sa.text(
                     "SELECT count(*) FROM outbox_messages WHERE status <> 'sent'")).scalar()
                 if not waiting:
                     break
                 time.sleep(0.5)
-            ids = [row[0] for row in connection.execute(sa.text("SELECT id FROM outbox_messages ORDER BY id"))]
-        assert waiting == 0 and ids
-        assert len(sink.ids) == len(set(sink.ids)) == len(ids)  # each mail once, none lost
-        assert all(re.match(r"<outbox-\d+\.\d+@", mid) for mid in sink.ids)
+            queued = {row.id: (row.recipient, row.subject) for row in connection.execute(sa.text(
+                "SELECT id, recipient, subject FROM outbox_messages"))}
+        time.sleep(1.5)  # a duplicate would come now, from the other worker's next round
     finally:
         for process in processes:
             process.terminate()
@@ -179,4 +251,19 @@ def test_production_serves_signs_in_files_replies_and_mails_once(tmp_path, datab
                 process.wait(10)
         controller.stop()
         engine.dispose()
+
+    assert waiting == 0
+    newcomer_subjects = {subject for recipient, subject in queued.values() if recipient == NEWCOMER}
+    assert any("Confirm" in s for s in newcomer_subjects)
+    assert any("Your application" in s for s in newcomer_subjects)
+    assert any("a new reply to your request" in s for s in newcomer_subjects)
+    assert any(recipient == f"agent.{organization}@think.example.jp" for recipient, _ in queued.values())
+    # Every mail queued (the seed's and the walk's) arrived once, to its recipient: none lost, none twice. The
+    # Message-ID names the outbox row.
+    arrived = Counter((int(re.match(r"<outbox-(\d+)\.\d+@", message_id).group(1)), to)
+                      for to, _, message_id, _ in sink.mails)
+    assert arrived == Counter((id_, recipient) for id_, (recipient, _) in queued.items())
+
     assert web_log.count("Booting worker") == 2
+    assert len(set(re.findall(r'<(\d+)> "(?:GET|POST) ', web_log))) == 2, web_log[-3000:]  # both workers served
+    assert NEWCOMER not in web_log and link.rsplit("/", 1)[1] not in web_log
