@@ -76,3 +76,14 @@ def test_outbox_send_command(app):
     result = app.test_cli_runner().invoke(args=["outbox", "send"])
     assert result.exit_code == 0
     assert "1 sent" in result.output
+
+
+def test_a_long_subject_in_another_script_arrives_as_written(app):
+    from email import message_from_bytes
+    from email.policy import default
+
+    subject = "Đơn đăng ký “Da Nang Drone Works” của bạn đã chuyển sang giai đoạn mới: phỏng vấn đã được lên lịch"
+    message = services.enqueue("a@example.org", "vi", subject, "verify_email", link="http://x", hours=48)
+    db.session.commit()
+    raw = services.build_email(message).as_bytes()
+    assert message_from_bytes(raw, policy=default)["Subject"] == subject
