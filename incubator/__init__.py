@@ -12,7 +12,7 @@ from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, ConfigurationError
-from incubator import permissions
+from incubator import babel_context, permissions
 from incubator.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from incubator.i18n import register_template_helpers, select_locale
 
@@ -73,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(BASE_DIR, "migrations"), render_as_batch=True,
                      compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
+    babel_context.install()
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
