@@ -27,7 +27,8 @@ from incubator.reports.sql import overlap_days
 from incubator.researchers.models import ResearcherCase
 from incubator.spaces.models import Lease, Space
 from incubator.spaces.services import occupancy_on
-from incubator.support.models import RequestStatus, SupportRequest
+from incubator.support import figures as support_figures
+from incubator.support.models import RequestStatus
 from incubator.support.queue import open_counts
 from incubator.ventures.models import Venture, VentureStatus
 from incubator.ventures.services import group_counts, venture_counts
@@ -65,6 +66,11 @@ class Period:
         """How many of the twelve months have begun by today (0 before the year, 12 once it is over)."""
         return sum(1 for day in self.months[:12] if day <= self.today)
 
+    @property
+    def end_of_counting(self):
+        """The UTC moment counting stops: the start of the day after today, or the end of the year if sooner."""
+        return start_of_day(min(self.months[-1], self.today + timedelta(days=1)))
+
     def _bounds(self, timestamps: bool) -> list:
         end = self.today + timedelta(days=1)
         days = [min(day, end) for day in self.months]
@@ -83,10 +89,6 @@ class Period:
     def series(self, values) -> list[int | None]:
         """Twelve monthly figures; the months that have not begun are empty rather than zero."""
         return [int(value or 0) if index < self.months_begun else None for index, value in enumerate(values)]
-
-
-def _ints(values) -> list[int]:
-    return [int(value or 0) for value in values]
 
 
 # --- the programme: the staff dashboard and the annual report --------------------------------------------------
@@ -212,29 +214,24 @@ def funnel(application_filter) -> list[tuple[Stage, int]]:
     return [(stage, int(reached.get(stage, 0))) for stage in FUNNEL]
 
 
-def _resolved_in(period: Period):
-    r = SupportRequest
-    return sa.and_(period.within(r.resolved_at, timestamps=True), r.is_split.is_(False))
-
-
 def _support(period: Period) -> tuple[list[SupportRow], Monthly]:
-    """Per organization: the requests resolved in the year (and in each month), and those filed in it by status.
-    Two aggregate queries; the monthly totals add up the organizations' few aggregated rows."""
-    r = SupportRequest
+    """Per organization: the requests resolved in the year (and in each month), and those filed in it by status,
+    read from the monthly figures that ``support.figures`` keeps equal to the requests (a few hundred rows
+    whatever the number of requests)."""
     rows, months = {}, [0] * 12
-    for org, resolved, in_time, rating_sum, ratings, seconds, *monthly in db.session.execute(
-            sa.select(r.organization_id, sa.func.count(), sa.func.count().filter(r.resolved_in_time.is_(True)),
-                      sa.func.sum(r.rating), sa.func.count(r.rating), sa.func.avg(r.resolution_business_s),
-                      *period.by_month(r.resolved_at, timestamps=True))
-            .where(_resolved_in(period)).group_by(r.organization_id)):
-        rows[org] = SupportRow(org, int(resolved), int(in_time), int(rating_sum or 0), int(ratings),
-                               None if seconds is None else float(seconds))
-        months = [total + int(count or 0) for total, count in zip(months, monthly)]
-    for org, status, count in db.session.execute(
-            sa.select(r.organization_id, r.status, sa.func.count())
-            .where(r.fiscal_year == period.year, r.is_split.is_(False)).group_by(r.organization_id, r.status)):
+    end = period.end_of_counting
+    index = {month: number for number, month in enumerate(period.months[:12])}
+    totals: dict[int, support_figures.Resolved] = {}
+    for (org, month), counts in support_figures.resolved_by_month(period.months[:12], end).items():
+        total = totals.setdefault(org, support_figures.Resolved())
+        total.add(counts.resolved, counts.in_time, counts.resolution_s_sum, counts.resolutions, *counts.ratings)
+        months[index[month]] += counts.resolved
+    for org, total in totals.items():
+        rows[org] = SupportRow(org, total.resolved, total.in_time, total.rating_sum, total.rating_count,
+                               total.resolution_s)
+    for (org, status), count in support_figures.filed_by_status(period.year).items():
         row = rows.setdefault(org, SupportRow(org, 0, 0, 0, 0, None))
-        row.by_status[RequestStatus(status)] = int(count)
+        row.by_status[status] = count
     return sorted(rows.values(), key=lambda row: row.organization_id), period.series(months)
 
 
@@ -371,27 +368,24 @@ class OrganizationFigures:
 
 
 def organization(year: int, organization_id: int, today: date) -> OrganizationFigures:
-    """The requests routed to one organization: those filed in the year as they stand, and those resolved in it."""
+    """The requests routed to one organization: those filed in the year as they stand, and those resolved in it,
+    from the monthly figures that ``support.figures`` keeps."""
     period = Period.of(year, today)
-    r = SupportRequest
-    filed = sa.and_(r.organization_id == organization_id, r.fiscal_year == year, r.is_split.is_(False))
-    row = db.session.execute(sa.select(sa.func.avg(r.first_response_business_s),
-                                       *period.by_month(r.created_at, timestamps=True)).where(filed)).one()
-    first_response_s = None if row[0] is None else float(row[0])
-    filed_monthly = period.series(row[1:])
-    by_status = {RequestStatus(status): int(count) for status, count in db.session.execute(
-        sa.select(r.status, sa.func.count()).where(filed).group_by(r.status))}
-    resolved_here = sa.and_(r.organization_id == organization_id, _resolved_in(period))
-    row = db.session.execute(sa.select(
-        sa.func.count(), sa.func.count().filter(r.resolved_in_time.is_(True)), sa.func.avg(r.resolution_business_s),
-        *[sa.func.count().filter(r.rating == score) for score in range(1, 6)],
-        *period.by_month(r.resolved_at, timestamps=True)).where(resolved_here)).one()
-    by_category = [(category, int(count)) for category, count in db.session.execute(
-        sa.select(r.category_id, sa.func.count()).where(filed).group_by(r.category_id)
-        .order_by(sa.func.count().desc(), r.category_id))]
-    return OrganizationFigures(period, by_status, first_response_s, int(row[0]), int(row[1]),
-                               None if row[2] is None else float(row[2]), _ints(row[3:8]), filed_monthly,
-                               period.series(row[8:20]), by_category, organization_open(organization_id))
+    months, end = period.months[:12], period.end_of_counting
+    filed_months = support_figures.filed_by_month(year, months, end, organization_id)
+    by_status = {status: count for (_org, status), count in
+                 support_figures.filed_by_status(year, organization_id).items()}
+    resolved = support_figures.Resolved()
+    resolved_months = dict.fromkeys(months, 0)
+    for (_org, month), counts in support_figures.resolved_by_month(months, end, organization_id).items():
+        resolved.add(counts.resolved, counts.in_time, counts.resolution_s_sum, counts.resolutions, *counts.ratings)
+        resolved_months[month] += counts.resolved
+    return OrganizationFigures(period, by_status, support_figures.first_response_average(year, organization_id),
+                               resolved.resolved, resolved.in_time, resolved.resolution_s, resolved.ratings,
+                               period.series(filed_months.get(month, 0) for month in months),
+                               period.series(resolved_months[month] for month in months),
+                               support_figures.filed_by_category(year, organization_id),
+                               organization_open(organization_id))
 
 
 # --- a partner city's own figures ------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from incubator.db import utcnow
 from incubator.extensions import db
 from incubator.jobs import daily_job
 from incubator.organizations.models import Organization
-from incubator.support import services
+from incubator.dates import fiscal_months, fiscal_year, local_date
+from incubator.support import figures, services
 
 bp = Blueprint("sla", __name__, cli_group="sla")
 
@@ -39,6 +40,28 @@ def close_resolved(_today: date) -> dict[str, int]:
     closed = services.close_resolved(utcnow())
     db.session.commit()
     return {"closed": closed}
+
+
+@daily_job("support-figures", label=_l("Monthly support figures counted again for this fiscal year and the last"),
+           counts={"months": _l("months counted")})
+def recount_figures(today: date) -> dict[str, int]:
+    """The figures are kept on every write; this recount is the safety net for writes that bypass the ORM."""
+    day = today or local_date(utcnow())
+    months = figures.rebuild(fiscal_months(fiscal_year(day) - 1)[0], day.replace(day=1))
+    db.session.commit()
+    return {"months": months}
+
+
+@bp.cli.command("figures-rebuild")
+@click.option("--all", "everything", is_flag=True, help="Every month since the oldest request.")
+def figures_rebuild_command(everything: bool) -> None:
+    """Count the monthly support figures again from the requests (this fiscal year and the last, or --all)."""
+    if everything:
+        months = figures.rebuild()
+        db.session.commit()
+    else:
+        months = recount_figures(None)["months"]
+    click.echo(f"support figures: {months} month(s) counted")
 
 
 @bp.cli.command("escalate")

@@ -40,17 +40,17 @@ class SupportRequest(TimestampMixin, db.Model):
         sa.Index("ix_support_requests_status_id", "status", "id"),
         sa.Index("ix_support_requests_assignee_id_id", "assignee_id", "id"),
         sa.Index("ix_support_requests_requester_id_id", "requester_id", "id"),
-        # The figures of a fiscal year: requests filed in it, and requests resolved in it. Each index holds every
-        # column its report reads, so the reports never touch the table (index-only scans on both databases).
-        sa.Index("ix_support_requests_fiscal_year_report", "fiscal_year", "is_split", "organization_id", "status",
-                 "category_id", "created_at", "first_response_business_s"),
+        # The monthly figures (support.figures): requests filed in a month, and requests resolved in it. Each
+        # index holds every column the count reads, so counting a month never touches the table (index-only scans).
+        sa.Index("ix_support_requests_created_at_figures", "created_at", "is_split", "organization_id",
+                 "fiscal_year", "category_id", "status", "first_response_business_s"),
         sa.Index("ix_support_requests_resolved_at_report", "resolved_at", "is_split", "organization_id",
                  "resolved_in_time", "rating", "resolution_business_s"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(20), unique=True)  # SR-2026-000123
-    fiscal_year: Mapped[int]
+    fiscal_year: Mapped[int] = mapped_column(active_history=True)
     sequence: Mapped[int]
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("support_requests.id"), index=True)
     # The person the request is for: an account, or someone who came in or phoned (staff filed it for them).
@@ -58,8 +58,8 @@ class SupportRequest(TimestampMixin, db.Model):
     contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     filed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    category_id: Mapped[int] = mapped_column(sa.ForeignKey("support_categories.id"), index=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("support_categories.id"), index=True, active_history=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), active_history=True)
     routing_rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("support_routing_rules.id"))  # None: triage
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -67,10 +67,11 @@ class SupportRequest(TimestampMixin, db.Model):
     written_locale: Mapped[str] = mapped_column(sa.String(10))
     reply_locale: Mapped[str] = mapped_column(sa.String(10), index=True)
     consent_sharing_at: Mapped[datetime]
-    status: Mapped[RequestStatus] = mapped_column(enum_type(RequestStatus, length=20), default=RequestStatus.NEW)
+    status: Mapped[RequestStatus] = mapped_column(enum_type(RequestStatus, length=20), default=RequestStatus.NEW,
+                                                  active_history=True)
     is_open: Mapped[bool] = mapped_column(default=True)  # the status is one of OPEN_STATUSES; kept for the indexes
     # Split between organizations: its parts carry the work, so the reports count the parts and not the case.
-    is_split: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    is_split: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), active_history=True)
     # Two agents changing the status at once: the second is told (optimistic locking), nothing is lost.
     version: Mapped[int] = mapped_column(default=1)
     # Service levels. A due time is empty while its clock is paused (waiting for the requester, or resolved);
@@ -80,14 +81,14 @@ class SupportRequest(TimestampMixin, db.Model):
     first_response_left_s: Mapped[int | None]
     resolution_left_s: Mapped[int | None]
     first_response_at: Mapped[datetime | None]
-    first_response_business_s: Mapped[int | None]  # business seconds from filing to the first response
-    resolved_at: Mapped[datetime | None]
-    resolution_business_s: Mapped[int | None]  # business seconds from filing to the (last) resolution
-    resolved_in_time: Mapped[bool | None]
+    first_response_business_s: Mapped[int | None] = mapped_column(active_history=True)  # business s to 1st response
+    resolved_at: Mapped[datetime | None] = mapped_column(active_history=True)
+    resolution_business_s: Mapped[int | None] = mapped_column(active_history=True)  # business s to resolution
+    resolved_in_time: Mapped[bool | None] = mapped_column(active_history=True)
     closed_at: Mapped[datetime | None]
     # When the retention job wiped its texts and files (what the figures count is kept).
     anonymised_at: Mapped[datetime | None]
-    rating: Mapped[int | None]
+    rating: Mapped[int | None] = mapped_column(active_history=True)
     rating_comment: Mapped[str] = mapped_column(sa.Text, default="")
     rated_at: Mapped[datetime | None]
 
@@ -97,6 +98,9 @@ class SupportRequest(TimestampMixin, db.Model):
     assignee = relationship("User", foreign_keys=[assignee_id], lazy="raise")
     parent: Mapped[SupportRequest | None] = relationship(remote_side=[id], lazy="raise")
 
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, active_history=True)
+    # The columns above marked active_history are the ones the monthly figures count (support.figures): their value
+    # before a change is always known, so the month a request leaves is counted again as well as the one it joins.
     __mapper_args__ = {"version_id_col": version}
 
     @property
