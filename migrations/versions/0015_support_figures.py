@@ -36,6 +36,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_support_filed_months_organization_id_organizations')),
     sa.PrimaryKeyConstraint('fiscal_year', 'month', 'organization_id', 'category_id', 'status', name=op.f('pk_support_filed_months'))
     )
+    with op.batch_alter_table('support_filed_months', schema=None) as batch_op:
+        batch_op.create_index('ix_support_filed_months_status_organization_id', ['status', 'organization_id', 'requests'], unique=False)
+
     op.create_table('support_resolved_months',
     sa.Column('month', sa.Date(), nullable=False),
     sa.Column('organization_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -120,5 +123,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_support_resolved_months_fiscal_year'))
 
     op.drop_table('support_resolved_months')
+    with op.batch_alter_table('support_filed_months', schema=None) as batch_op:
+        batch_op.drop_index('ix_support_filed_months_status_organization_id')
+
     op.drop_table('support_filed_months')
     # ### end Alembic commands ###

@@ -22,6 +22,9 @@ class FiledMonth(db.Model):
     """Requests filed in a month (Japan time) of a fiscal year, per organization, category and status today."""
 
     __tablename__ = "support_filed_months"
+    # The open requests of every year (the queue's count): only the rows of open statuses are read.
+    __table_args__ = (sa.Index("ix_support_filed_months_status_organization_id", "status", "organization_id",
+                               "requests"),)
 
     fiscal_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     month: Mapped[date] = mapped_column(primary_key=True)  # the first day of the month in Japan
