@@ -12,7 +12,7 @@ from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, ConfigurationError
-from incubator import babel_context, permissions
+from incubator import babel_context, fragments, permissions
 from incubator.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from incubator.i18n import register_template_helpers, select_locale
 
@@ -45,6 +45,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     register_errorhandlers(app)
     register_cli(app)
     register_template_helpers(app)
+    fragments.init_app(app)
     app.jinja_env.globals["permissions"] = permissions
     return app
 
