@@ -168,32 +168,41 @@ def login(client):
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A fresh, empty PostgreSQL database for this test session; skipped when PostgreSQL does not answer."""
+@contextlib.contextmanager
+def scratch_database(prefix: str):
+    """A new, empty PostgreSQL database named for this process (so that two suites on one machine never share
+    one), dropped afterwards: its URL. Skips the test when PostgreSQL does not answer."""
     import sqlalchemy as sa
 
     admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    # One scratch database per test process, so that two suites on one machine never share it.
-    name = f"incubator_scratch_{os.getpid()}"
+    name = f"{prefix}_{os.getpid()}"
     try:
         with admin.connect() as connection:
             connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             connection.exec_driver_sql(f"CREATE DATABASE {name}")
     except sa.exc.OperationalError as error:
+        admin.dispose()
         pytest.skip(f"PostgreSQL is not reachable at {admin.url.render_as_string()}: "
                     f"{str(error.orig).splitlines()[0]} (set TEST_POSTGRES_URL to point elsewhere)")
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.dispose()
-    yield admin.url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.dispose()
 
 
-@pytest.fixture()
-def pg_app(app, postgres_url, tmp_path_factory):
-    """The app on PostgreSQL: the tests' own when the suite runs there, else one on a scratch database."""
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh, empty PostgreSQL database for this test session; skipped when PostgreSQL does not answer."""
+    with scratch_database("incubator_scratch") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def _pg_app(app, postgres_url, tmp_path_factory):
+    """The app on PostgreSQL: the tests' own app when it runs there (TEST_DATABASE_URL), else one on the scratch
+    database, migrated like production once per module."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         yield app
         return
@@ -204,8 +213,17 @@ def pg_app(app, postgres_url, tmp_path_factory):
         upgrade()
     yield other
     with other.app_context():
-        empty_database()
         db.engine.dispose()
+
+
+@pytest.fixture()
+def pg_app(app, _pg_app):
+    """``pg_app``: the app on PostgreSQL, to use inside ``with pg_app.app_context():``; emptied after the test."""
+    yield _pg_app
+    if _pg_app is app:
+        return  # the autouse fixture empties the tests' own database
+    with _pg_app.app_context():
+        empty_database()
 
 
 @pytest.fixture()

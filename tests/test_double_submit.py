@@ -95,15 +95,14 @@ def test_someone_elses_token_is_refused_as_a_conflict(client, app, users, login,
 
 @pytest.mark.postgres
 def test_two_posts_of_one_form_at_the_same_moment_file_one_request(pg_app, login):
-    postgres_app = pg_app
-    with postgres_app.app_context():
+    with pg_app.app_context():
         organization = factories.organization("sme")
         applicant = factories.user("applicant")
         factories.user("agent", organization=organization)
         made = factories.support_catalog()
         db.session.commit()
         data = request_fields(made["bank_account"], once_token=TOKEN)
-        clients = [login(applicant, postgres_app.test_client()) for _ in range(4)]
+        clients = [login(applicant, pg_app.test_client()) for _ in range(4)]
         barrier = threading.Barrier(len(clients))
 
         def send(one):

@@ -17,7 +17,7 @@ from incubator import create_app
 from incubator.extensions import db
 from tests import factories
 from tests.applications.conftest import PDF, PNG
-from tests.conftest import POSTGRES_ADMIN_URL, empty_database
+from tests.conftest import empty_database, scratch_database
 
 
 def make_app(url: str, uploads: Path):
@@ -124,18 +124,10 @@ def test_sqlite_round_trip_gives_back_every_row_and_file(tmp_path):
 @pytest.fixture()
 def restore_database(postgres_url):
     """A second scratch database (the first is ``postgres_url``), for the restore; dropped afterwards."""
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    name = f"incubator_restore_{os.getpid()}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield admin.url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.dispose()
+    with scratch_database("incubator_restore") as url:
+        yield url
 
 
-@pytest.mark.postgres
 def test_postgresql_round_trip_gives_back_every_row_and_file(tmp_path, postgres_url, restore_database):
     source = make_app(postgres_url, tmp_path / "uploads-a")
     target = make_app(restore_database, tmp_path / "uploads-b")

@@ -24,7 +24,7 @@ from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 
 from tests.applications.conftest import application_fields
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.conftest import scratch_database
 
 import requests  # noqa: E402
 
@@ -78,25 +78,14 @@ def free_port() -> int:
 @pytest.fixture()
 def database():
     """A scratch PostgreSQL database of this test, and Redis's database REDIS_DB emptied; skipped without them."""
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    name = f"incubator_smoke_{os.getpid()}"
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    except sa.exc.OperationalError as error:
-        pytest.skip(f"PostgreSQL is not reachable at {admin.url.render_as_string()}: {str(error.orig).splitlines()[0]}"
-                    " (set TEST_POSTGRES_URL to point elsewhere)")
     import redis
 
     try:
         redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB, socket_connect_timeout=2).flushdb()
     except redis.exceptions.ConnectionError:
         pytest.skip("Redis is not reachable at 127.0.0.1:6379 (production keeps its rate limits there)")
-    yield admin.url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.dispose()
+    with scratch_database("incubator_smoke") as url:
+        yield url
 
 
 class Browser:

@@ -174,17 +174,17 @@ def test_a_recount_repairs_figures_written_around_the_orm(users, app):
 
 
 @pytest.mark.postgres
-def test_requests_filed_and_resolved_at_the_same_moment_are_all_counted(postgres_app, login):
+def test_requests_filed_and_resolved_at_the_same_moment_are_all_counted(pg_app, login):
     """Several people file at once, and agents resolve at once, in the same month and organization: each
     transaction counts the month again under a lock, so none overwrites the others' counts."""
     from tests.support.conftest import request_fields
 
-    with postgres_app.app_context():
+    with pg_app.app_context():
         factories.organization("sme")
         applicants = [factories.user("applicant") for _ in range(4)]
         made = factories.support_catalog()
         db.session.commit()
-        clients = [login(person, postgres_app.test_client()) for person in applicants]
+        clients = [login(person, pg_app.test_client()) for person in applicants]
         barrier = threading.Barrier(len(clients))
         data = request_fields(made["bank_account"])
 
@@ -200,7 +200,7 @@ def test_requests_filed_and_resolved_at_the_same_moment_are_all_counted(postgres
         routed_to = db.session.scalar(sa.select(SupportRequest.organization_id))
 
         def resolve(request_id):
-            with postgres_app.app_context():
+            with pg_app.app_context():
                 request = db.session.get(SupportRequest, request_id)
                 barrier.wait()
                 request.status, request.is_open = RequestStatus.RESOLVED, False

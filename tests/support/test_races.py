@@ -329,10 +329,10 @@ def test_two_agents_at_the_same_moment_one_wins_the_other_is_told(app, login, sc
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("kind", PARALLEL)
-def test_two_agents_at_the_same_moment_on_postgresql(postgres_app, login, kind):
+def test_two_agents_at_the_same_moment_on_postgresql(pg_app, login, kind):
     """The same on PostgreSQL, where two workers really write at once (the request's row lock makes the second
     wait for the first, then see its change)."""
-    with postgres_app.app_context():
+    with pg_app.app_context():
         applicant = factories.user("applicant")
         agent = factories.user("agent", organization=factories.organization("sme"))
         colleague = factories.user("agent", organization=factories.organization("sme"), name_latin="Sato Hanako")
@@ -343,7 +343,7 @@ def test_two_agents_at_the_same_moment_on_postgresql(postgres_app, login, kind):
             request = factories.support_request(applicant, title="Registering a K.K.")
             db.session.commit()
             scene = {"request": request, "agent": agent, "colleague": colleague}
-            _check_one_winner(_parallel(postgres_app, login, scene, action, fill), request, kind)
+            _check_one_winner(_parallel(pg_app, login, scene, action, fill), request, kind)
 
 
 def _resolve_parts_at_once(app, login, agents, applicant):
@@ -378,13 +378,13 @@ def test_two_parts_resolved_at_the_same_moment_resolve_their_case(app, login, sc
 
 
 @pytest.mark.postgres
-def test_two_parts_resolved_at_the_same_moment_resolve_their_case_on_postgresql(postgres_app, login):
+def test_two_parts_resolved_at_the_same_moment_resolve_their_case_on_postgresql(pg_app, login):
     """Each part alone would see the other still open; the case's row lock makes the second wait and see it."""
-    with postgres_app.app_context():
+    with pg_app.app_context():
         applicant = factories.user("applicant")
         agents = {code: factories.user("agent", organization=factories.organization(code))
                   for code in ("sme", "ksp", "idea")}
         factories.support_catalog()
         db.session.commit()
         for _round in range(3):
-            assert _resolve_parts_at_once(postgres_app, login, agents, applicant).status is S.RESOLVED
+            assert _resolve_parts_at_once(pg_app, login, agents, applicant).status is S.RESOLVED
