@@ -23,6 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from incubator import conditional
 from incubator.audit.signals import exported
 from incubator.db import LabelledEnum
 from incubator.extensions import db
@@ -165,12 +166,20 @@ def export(fmt: str, name: str, title, columns: list[Column], stmt: sa.Select) -
     """The whole filtered list as a file in ``fmt`` (csv or xlsx)."""
     logger.info("export of %s as %s", name, fmt)
     exported.send(name, fmt=fmt)  # the audit trail's row
-    sheet = ColumnSheet(title, columns, rows(stmt))
-    return _csv(name, [sheet], titled=False) if fmt == "csv" else _xlsx(name, [sheet])
+    sheet = ColumnSheet(title, columns, list(rows(stmt)))
+    return _conditional(fmt, name, [sheet], titled=False)
+
+
+def _conditional(fmt: str, name: str, sheets: list[ColumnSheet], titled: bool) -> Response:
+    """The file, tagged by its content as CSV (an XLSX file's own bytes carry the moment it was written), so an
+    unchanged export answers 304."""
+    as_csv = _csv(name, sheets, titled=titled)
+    response = as_csv if fmt == "csv" else _xlsx(name, sheets)
+    return conditional.answer(response, tag=conditional.digest(fmt.encode(), name.encode(), as_csv.get_data()))
 
 
 def workbook_response(fmt: str, name: str, sheets: list[ColumnSheet]) -> Response:
     """A report of several sections: an XLSX sheet per section, or one CSV with each section under its title."""
     logger.info("export of %s as %s", name, fmt)
     exported.send(name, fmt=fmt)  # the audit trail's row
-    return _csv(name, sheets, titled=True) if fmt == "csv" else _xlsx(name, sheets)
+    return _conditional(fmt, name, sheets, titled=True)

@@ -23,8 +23,8 @@ from limits.strategies import MovingWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Scripts only from files of this site (Bootstrap is served locally; no template has an inline script).
-# Styles also allow inline: pygal writes a <style> element and style attributes into every chart's SVG, with ids
-# that change on each drawing, so neither a file nor hashes can carry them; a nonce would not cover the attributes.
+# Styles also allow inline: pygal writes a <style> element and style attributes into every chart's SVG, so neither
+# a file nor hashes can carry them (a nonce would not cover the attributes).
 # Injected CSS is far weaker than injected script, and every value in a template is escaped anyway.
 # img-src allows data: for the small SVG icons inside Bootstrap's CSS (select arrows, the close button).
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -68,6 +68,9 @@ def _set_headers(response):
     if request.endpoint in STATIC_ENDPOINTS and response.status_code in (200, 304):
         headers["Cache-Control"] = LONG_CACHE if request.args.get(STATIC_VERSION_ARG) else SHORT_CACHE
         headers.pop("Pragma", None)
+    elif getattr(response, "cache_control_rule", None):
+        # Reports, exports and feeds made conditional (incubator.conditional): kept by the browser, asked again.
+        headers["Cache-Control"] = response.cache_control_rule
     else:
         # Pages, downloads, feeds and errors: personal data or a CSRF token, never kept by a browser or a proxy.
         headers["Cache-Control"] = "no-store"

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from incubator import conditional
 from incubator.cities.models import PartnerCity
 from incubator.dates import today_in_tokyo
 from incubator.exchanges import bp, figures, services
@@ -133,7 +134,7 @@ def calendar_feed(token: str):
     city = db.session.get(PartnerCity, feed.city_id) if feed.city_id else None
     name = _("Asia Entrepreneur Village exchanges") + (f" · {city.name}" if city else "")
     body = calendar(services.feed_exchanges(feed), name, locale)
-    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
+    return conditional.answer(Response(body, mimetype="text/calendar"))
 
 
 @bp.route("/join/<token>")

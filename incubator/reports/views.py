@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from incubator.cities.models import PartnerCity
+from incubator.conditional import conditional
 from incubator.cities.services import city_names
 from incubator.dates import today_in_tokyo
 from incubator.exchanges import figures as exchange_figures
@@ -51,6 +52,7 @@ def _today() -> dict:
 
 @bp.route("/")
 @requires(can_view_programme_reports)
+@conditional
 def dashboard():
     year = fiscal_year_arg()
     return render_template("reports/dashboard.html", years=_years(year), **_programme(year), **_today())
@@ -67,6 +69,7 @@ def export(fmt: str):
 
 @bp.route("/annual")
 @requires(can_view_programme_reports)
+@conditional
 def annual():
     """The year's report as a printable document, in Japanese or English whatever the reader's own language."""
     year = fiscal_year_arg()
@@ -96,6 +99,7 @@ def _organization_context(organization: Organization, year: int) -> dict:
 
 @bp.route("/organizations/<int:organization_id>")
 @requires(can_use_organization_reports)
+@conditional
 def organization(organization_id: int):
     year = fiscal_year_arg()
     return render_template("reports/organization.html", years=_years(year),
@@ -130,6 +134,7 @@ def _city_context(city: PartnerCity, year: int) -> dict:
 
 @bp.route("/cities/<int:city_id>")
 @requires(can_use_city_reports)
+@conditional
 def city(city_id: int):
     year = fiscal_year_arg()
     return render_template("reports/city.html", years=_years(year), **_city_context(_city(city_id), year))
