@@ -67,6 +67,9 @@ class Config:
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
     MAX_UPLOAD_BYTES = _int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # Static files are served compressed (gzip, brotli) from copies made at start in this folder (empty:
+    # instance/static-cache); each worker must be able to write it, and nothing else is written there.
+    STATIC_CACHE_DIR = os.environ.get("STATIC_CACHE_DIR", "")
 
     # Mail: "log" writes each mail to the application log; "smtp" sends it.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")

@@ -79,10 +79,11 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
 
-    from incubator import metrics, observability, security
+    from incubator import assets, metrics, observability, security
 
     observability.init_app(app)  # first, so that its timer covers every other hook
     metrics.init_app(app)
+    assets.init_app(app)  # before security, so that its ProxyFix also wraps the static files' WhiteNoise
     security.init_app(app)
 
     from incubator import once

@@ -33,6 +33,13 @@ class Client(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+def pytest_configure(config):
+    # One folder of compressed static files for every app of the run, the servers it starts (with their own
+    # instance folders) included, and kept from run to run: only the first run ever compresses them.
+    os.environ.setdefault("STATIC_CACHE_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance",
+                                                           "static-cache"))
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     compile_catalogs()
