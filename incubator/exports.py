@@ -10,10 +10,12 @@ import csv
 import io
 import logging
 import re
+import shutil
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Callable, Iterable
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import sqlalchemy as sa
 from flask import Response
@@ -22,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
 
 from incubator import conditional
 from incubator.audit.signals import exported
@@ -152,12 +155,36 @@ def _csv(name: str, sheets: list[ColumnSheet], titled: bool) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{_filename(name, "csv")}"'})
 
 
+class _SameBytesZip(ZipFile):
+    """A zip whose entries carry a fixed time (1980-01-01, the earliest a zip holds), so the same content gives
+    the same bytes and the same ETag (``incubator.conditional``); zipfile would stamp each entry with the moment
+    it was written, and openpyxl adds its sheets as temporary files."""
+
+    def _entry(self, name: str) -> ZipInfo:
+        entry = ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        entry.compress_type, entry.external_attr = self.compression, 0o600 << 16
+        return entry
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, ZipInfo):
+            zinfo_or_arcname = self._entry(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        with open(filename, "rb") as source, self.open(self._entry(arcname or filename), "w") as target:
+            shutil.copyfileobj(source, target, 1 << 16)
+
+
 def _xlsx(name: str, sheets: list[ColumnSheet]) -> Response:
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         _fill_sheet(workbook, sheet.title, sheet.columns, sheet.rows)
+    # The file says it was made on the day its name carries, not at this second: the same figures on the same day
+    # give the same bytes (openpyxl's own save would write the time).
+    workbook.properties.created = workbook.properties.modified = datetime.combine(date.today(), time.min)
     output = io.BytesIO()
-    workbook.save(output)
+    with _SameBytesZip(output, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
     return Response(output.getvalue(), mimetype=XLSX_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(name, "xlsx")}"'})
 
@@ -166,20 +193,19 @@ def export(fmt: str, name: str, title, columns: list[Column], stmt: sa.Select) -
     """The whole filtered list as a file in ``fmt`` (csv or xlsx)."""
     logger.info("export of %s as %s", name, fmt)
     exported.send(name, fmt=fmt)  # the audit trail's row
-    sheet = ColumnSheet(title, columns, list(rows(stmt)))
-    return _conditional(fmt, name, [sheet], titled=False)
+    sheet = ColumnSheet(title, columns, rows(stmt))
+    return _file(fmt, name, [sheet], titled=False)
 
 
-def _conditional(fmt: str, name: str, sheets: list[ColumnSheet], titled: bool) -> Response:
-    """The file, tagged by its content as CSV (an XLSX file's own bytes carry the moment it was written), so an
-    unchanged export answers 304."""
-    as_csv = _csv(name, sheets, titled=titled)
-    response = as_csv if fmt == "csv" else _xlsx(name, sheets)
-    return conditional.answer(response, tag=conditional.digest(fmt.encode(), name.encode(), as_csv.get_data()))
+def _file(fmt: str, name: str, sheets: list[ColumnSheet], titled: bool) -> Response:
+    """The file, tagged by its bytes (both formats write the same bytes for the same rows), so that an unchanged
+    export answers 304."""
+    response = _csv(name, sheets, titled=titled) if fmt == "csv" else _xlsx(name, sheets)
+    return conditional.answer(response)
 
 
 def workbook_response(fmt: str, name: str, sheets: list[ColumnSheet]) -> Response:
     """A report of several sections: an XLSX sheet per section, or one CSV with each section under its title."""
     logger.info("export of %s as %s", name, fmt)
     exported.send(name, fmt=fmt)  # the audit trail's row
-    return _conditional(fmt, name, sheets, titled=True)
+    return _file(fmt, name, sheets, titled=True)

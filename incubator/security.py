@@ -1,7 +1,8 @@
 """Web security that every response and every worker shares.
 
 - Response headers: a Content-Security-Policy, frame, sniffing and referrer protection, HSTS over HTTPS, and
-  ``Cache-Control: no-store`` on everything but the static files (which are cached for long, by versioned URL).
+  ``Cache-Control: no-store`` on everything but the static files (which are cached for long, by versioned URL)
+  and the conditional answers of ``incubator.conditional`` (``private, no-cache``: kept, and asked again).
 - The client's address and scheme behind ``TRUSTED_PROXY_COUNT`` reverse proxies (werkzeug's ProxyFix).
 - ``FailureThrottle``: failures per identity (an account, an address) counted in the shared rate-limit store
   (``RATELIMIT_STORAGE_URI``, Redis in production), so that every worker on every host counts together.
@@ -21,6 +22,8 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from incubator.conditional import REVALIDATE_ATTR
 
 # Scripts only from files of this site (Bootstrap is served locally; no template has an inline script).
 # Styles also allow inline: pygal writes a <style> element and style attributes into every chart's SVG, so neither
@@ -68,9 +71,12 @@ def _set_headers(response):
     if request.endpoint in STATIC_ENDPOINTS and response.status_code in (200, 304):
         headers["Cache-Control"] = LONG_CACHE if request.args.get(STATIC_VERSION_ARG) else SHORT_CACHE
         headers.pop("Pragma", None)
-    elif getattr(response, "cache_control_rule", None):
-        # Reports, exports and feeds made conditional (incubator.conditional): kept by the browser, asked again.
-        headers["Cache-Control"] = response.cache_control_rule
+    elif getattr(response, REVALIDATE_ATTR, None):
+        # The other exception to no-store, and the only one for data: reports, exports and calendar feeds that
+        # incubator.conditional tagged (ETag, 304) carry "private, no-cache": the browser keeps its copy and asks
+        # again each time; no shared cache keeps it. Nothing else sets this attribute, so nothing else is kept.
+        headers["Cache-Control"] = getattr(response, REVALIDATE_ATTR)
+        headers.pop("Pragma", None)
     else:
         # Pages, downloads, feeds and errors: personal data or a CSRF token, never kept by a browser or a proxy.
         headers["Cache-Control"] = "no-store"

@@ -4,6 +4,7 @@ that carries the city to an application."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -132,9 +133,11 @@ def calendar_feed(token: str):
     feed = services.feed_by_token(token) or abort(404)
     locale = request.args.get("lang") if request.args.get("lang") in LOCALES else "ja"
     city = db.session.get(PartnerCity, feed.city_id) if feed.city_id else None
-    name = _("Asia Entrepreneur Village exchanges") + (f" · {city.name}" if city else "")
+    with force_locale(locale):  # all of it in the feed's language: the answer depends on its URL alone
+        name = _("Asia Entrepreneur Village exchanges") + (f" · {city.name}" if city else "")
     body = calendar(services.feed_exchanges(feed), name, locale)
-    return conditional.answer(Response(body, mimetype="text/calendar"))
+    return conditional.answer(Response(body, mimetype="text/calendar"),
+                              last_modified=services.feed_changed_at(feed, city), vary=())
 
 
 @bp.route("/join/<token>")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -20,7 +20,7 @@ from incubator.applications.models import Application
 from incubator.audit.services import record
 from incubator.auth.models import User
 from incubator.cities.models import PartnerCity
-from incubator.dates import fiscal_year, today_in_tokyo
+from incubator.dates import fiscal_year, start_of_day, today_in_tokyo
 from incubator.db import utcnow
 from incubator.exchanges import figures
 from incubator.exchanges.models import (CalendarFeed, CityContact, Exchange, ExchangeDocument, ExchangeKind,
@@ -66,6 +66,8 @@ def create_exchange(by: User, data: dict, status: ExchangeStatus = ExchangeStatu
 
 def update_exchange(exchange: Exchange, by: User, data: dict) -> None:
     _apply(exchange, data)
+    # A change of cities alone writes no column of the row, yet the feeds and their events show it.
+    exchange.updated_at = utcnow()
     db.session.flush()
     record(by, "exchange.update", exchange)
 
@@ -337,6 +339,15 @@ def feed_exchanges(feed_: CalendarFeed, today: date | None = None) -> list[Excha
     if feed_.city_id is not None:
         stmt = stmt.where(Exchange.id.in_(of_city(feed_.city_id)), shared_with_liaisons())
     return list(db.session.scalars(stmt.options(selectinload(Exchange.cities)).order_by(Exchange.starts_on)))
+
+
+def feed_changed_at(feed_: CalendarFeed, city: PartnerCity | None, today: date | None = None) -> datetime:
+    """The feed's Last-Modified: no earlier than any change it shows. So the newest edit of any exchange, in the
+    feed or not (one cancelled, no longer shared, moved to another city or to past days has left it), the
+    start of today (the feed drops exchanges as they end), the feed's address and the city (its name is shown)."""
+    stamps = [db.session.scalar(sa.select(sa.func.max(Exchange.updated_at))),
+              start_of_day(today or today_in_tokyo()), feed_.renewed_at, city.updated_at if city else None]
+    return max(stamp for stamp in stamps if stamp is not None)
 
 
 

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from incubator.cities.models import PartnerCity
-from incubator.conditional import conditional
 from incubator.cities.services import city_names
+from incubator.conditional import conditional
 from incubator.dates import today_in_tokyo
 from incubator.exchanges import figures as exchange_figures
 from incubator.exports import workbook_response
