@@ -10,35 +10,22 @@ the same key, and losing it costs one drawing.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import Flask, request
 from flask_babel import get_locale
 from markupsafe import Markup
+
+from incubator.memo import Memo
 
 KEPT = 512
 
 
 class _Fragments:
     def __init__(self, size: int) -> None:
-        self.size = size
-        self.kept: OrderedDict[tuple, Markup] = OrderedDict()
-        self.lock = threading.Lock()
+        self.kept: Memo[Markup] = Memo(size)
 
     def __call__(self, name: str, *parts, caller) -> Markup:
         key = (name, str(get_locale()), request.host_url, request.script_root, *parts)
-        with self.lock:
-            drawn = self.kept.get(key)
-            if drawn is not None:
-                self.kept.move_to_end(key)
-                return drawn
-        drawn = Markup(caller())
-        with self.lock:
-            self.kept[key] = drawn
-            while len(self.kept) > self.size:
-                self.kept.popitem(last=False)
-        return drawn
+        return self.kept.get_or_make(key, lambda: Markup(caller()))
 
 
 def init_app(app: Flask) -> None:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import unicodedata
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -21,6 +19,7 @@ from pygal.style import Style
 from flask_babel import get_locale
 
 from incubator.i18n import format_number
+from incubator.memo import Memo
 
 SVG = "http://www.w3.org/2000/svg"
 COLORS = ("#0d6efd", "#20c997", "#fd7e14", "#6f42c1", "#dc3545", "#198754", "#0dcaf0", "#6c757d", "#d63384")
@@ -36,33 +35,11 @@ LABEL_SIZE = 13
 DRAWN_KEPT = 256  # drawings kept per worker (about 20 kB each)
 
 
-class _Drawings:
-    """The SVG of charts drawn lately in this worker, by everything that goes into a drawing (the figures, the
-    words, the reader's locale, the size). Drawing is a pure function of those, and the element ids are derived
-    from the chart's key, so a kept drawing is exactly what drawing again would give, on any worker: nothing here
-    is state, only work not done twice. Drawing with pygal was four fifths of a dashboard's time."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.kept: OrderedDict[tuple, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, signature: tuple) -> str | None:
-        with self.lock:
-            svg = self.kept.get(signature)
-            if svg is not None:
-                self.kept.move_to_end(signature)
-            return svg
-
-    def put(self, signature: tuple, svg: str) -> None:
-        with self.lock:
-            self.kept[signature] = svg
-            self.kept.move_to_end(signature)
-            while len(self.kept) > self.size:
-                self.kept.popitem(last=False)
-
-
-DRAWINGS = _Drawings(DRAWN_KEPT)
+# The SVG of charts drawn lately in this worker, by everything that goes into a drawing (the figures, the words, the
+# reader's locale, the size). Drawing is a pure function of those, and the element ids are derived from the chart's
+# key, so a kept drawing is exactly what drawing again would give, on any worker. Drawing with pygal was four
+# fifths of a dashboard's time.
+DRAWINGS: Memo[str] = Memo(DRAWN_KEPT)
 
 
 def text_width(text: str) -> float:
@@ -127,12 +104,7 @@ class Chart:
                 self.half, width)
 
     def svg(self, width: int | None = None) -> Markup:
-        signature = self.signature(width)
-        drawn = DRAWINGS.get(signature)
-        if drawn is None:
-            drawn = self._draw(width)
-            DRAWINGS.put(signature, drawn)
-        return Markup(drawn)
+        return Markup(DRAWINGS.get_or_make(self.signature(width), lambda: self._draw(width)))
 
     def _draw(self, width: int | None) -> str:
         horizontal = self.kind in HORIZONTAL
