@@ -76,13 +76,15 @@ class Exchange(TimestampMixin, db.Model):
         sa.CheckConstraint(f"partner_participants BETWEEN 0 AND {MAX_PARTICIPANTS}", name="partner_in_range"),
         sa.Index("ix_exchanges_starts_on_id", "starts_on", "id"),
         sa.Index("ix_exchanges_fiscal_year_kind", "fiscal_year", "kind"),
+        # Confirmed exchanges of a year still to come (the statistics' "planned"): a range at the index's end.
+        sa.Index("ix_exchanges_status_fiscal_year_starts_on", "status", "fiscal_year", "starts_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[ExchangeKind] = mapped_column(enum_type(ExchangeKind, length=30))
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    starts_on: Mapped[date]
+    starts_on: Mapped[date] = mapped_column(active_history=True)  # its old month is counted again (figures.py)
     ends_on: Mapped[date]
     fiscal_year: Mapped[int]  # of the first day, for the statistics
     place: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -148,6 +150,30 @@ class ExchangeDocument(StoredFileMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<ExchangeDocument {self.id}>"
+
+
+class ExchangeMonth(db.Model):
+    """The confirmed exchanges whose first day falls in a month, kept up to date on every write
+    (``incubator.exchanges.figures``): per partner city (``city_id``; 0 for all cities, where an exchange with two
+    cities counts once), kind, and whether it is shared with the liaisons. A statistics page reads a few hundred
+    of these rows instead of every exchange of the year and their outcomes."""
+
+    __tablename__ = "exchange_months"
+
+    month: Mapped[date] = mapped_column(primary_key=True)  # the first day of the month of the first day
+    city_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # 0: all cities, each once
+    kind: Mapped[ExchangeKind] = mapped_column(enum_type(ExchangeKind, length=30), primary_key=True)
+    shared: Mapped[bool] = mapped_column(primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(index=True)
+    exchanges: Mapped[int]
+    kawasaki_participants: Mapped[int]
+    partner_participants: Mapped[int]
+    business_matches: Mapped[int]  # outcomes not dropped
+    memoranda: Mapped[int]
+    follow_ups: Mapped[int]
+
+    def __repr__(self) -> str:
+        return f"<ExchangeMonth {self.month} city={self.city_id} {self.kind.value}: {self.exchanges}>"
 
 
 class CityContact(TimestampMixin, db.Model):

@@ -169,10 +169,10 @@ def _researchers(period: Period) -> tuple[int, Monthly]:
 def _exchanges(period: Period, city_id: int | None = None,
                shared_only: bool = False) -> tuple[ExchangeFigures, Monthly, object]:
     """The exchanges held so far in the year (``exchanges.figures``, as the exchange statistics count them):
-    totals, a monthly series, and the subquery they came from."""
-    per = exchanges.per_exchange(period.today, period.year, city_id, shared_only=shared_only)
-    monthly = period.series(db.session.execute(sa.select(*period.by_month(per.c.starts_on))).one())
-    return exchanges.totals(per), monthly, per
+    totals, a monthly series, and the kept rows they came from."""
+    held = exchanges.held_months(period.today, period.year, city_id, shared_only=shared_only)
+    months = exchanges.by_month(held)
+    return exchanges.totals(held), period.series([months.get(month, 0) for month in period.months[:12]]), held
 
 
 def _first_acceptances():

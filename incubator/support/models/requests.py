@@ -39,6 +39,8 @@ class SupportRequest(TimestampMixin, db.Model):
         sa.Index("ix_support_requests_is_open_resolution_due_at_id", "is_open", "resolution_due_at", "id"),
         sa.Index("ix_support_requests_status_id", "status", "id"),
         sa.Index("ix_support_requests_assignee_id_id", "assignee_id", "id"),
+        # A handler's own open requests by due time (their dashboard).
+        sa.Index("ix_support_requests_assignee_open_due_id", "assignee_id", "is_open", "resolution_due_at", "id"),
         sa.Index("ix_support_requests_requester_id_id", "requester_id", "id"),
         # The monthly figures (support.figures): requests filed in a month, and requests resolved in it. Each
         # index holds every column the count reads, so counting a month never touches the table (index-only scans).
