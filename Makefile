@@ -45,7 +45,8 @@ test-browser: translations
 	$(BIN)/pytest -m browser
 
 # Every benchmark in one table: each page's size, queries, p50/p95 at 10,000 and 1,000,000 support requests and
-# the growth between them, then req/s against a bare Flask hello under wrk (installed here when missing).
+# the growth between them, then req/s against a bare Flask hello under wrk (installed here when missing), then one
+# worker's memory (RSS) over 10,000 mixed requests (`python -m tests.benchmarks.bench_memory` runs that alone).
 # On PostgreSQL: BENCH_ARGS="--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench" (emptied).
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq wrk || echo "wrk not installed: throughput skipped"; }

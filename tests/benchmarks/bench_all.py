@@ -1,13 +1,14 @@
 """Every benchmark in one table: the pages at a small and a large scale, and throughput against a bare Flask hello.
 
     python -m tests.benchmarks.bench_all [--small 10000] [--large 1000000] [--runs 20] [--database-url URL]
-                                         [--no-throughput] [--seconds 10]
+                                         [--no-throughput] [--seconds 10] [--memory 10000]
 
 In process (Flask's test client), for each page: its size, SQL statements, p50 and p95 of ``--runs`` requests at
 the small scale and at the large one (support requests; ventures, members, leases and spaces are a hundredth of
 that, at least 1,000), and the growth of p95 from one to the other. Then, unless ``--no-throughput``, the same
 pages served by gunicorn (2 workers, on the demo data) and a bare Flask hello served the same way, loaded with
 wrk (``-t2 -c16``) in turns, hello before each page: requests a second and the page's share of hello's.
+Last, unless ``--memory 0``, one worker's memory over ``--memory`` mixed requests (``bench_memory``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import sqlalchemy as sa
 from tests.benchmarks.common import analyze, bench_app, counting, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
-# (who, name, path); {org} and {request} are filled in per data set.
+# (who, name, path); {org}, {request}, {venture}, {exchange} and {city} are filled in per data set.
 PAGES = [
     ("agent", "support queue", "/support/queue"),
     ("agent", "support queue, all statuses", "/support/queue?status="),
@@ -37,6 +38,9 @@ PAGES = [
     ("staff", "support queue, all orgs", "/support/queue"),
     ("staff", "ventures", "/ventures/?status="),
     ("staff", "people", "/ventures/people"),
+    ("staff", "people, cards in 90 days", "/ventures/people?expiring=90&sort=expiry"),
+    ("staff", "one venture", "/ventures/{venture}"),
+    ("staff", "applications queue", "/applications/queue"),
     ("staff", "leases", "/spaces/leases?state=all&sort=ends"),
     ("staff", "dashboard", "/dashboard"),
     ("staff", "programme figures", "/reports/"),
@@ -44,6 +48,14 @@ PAGES = [
     ("staff", "programme export XLSX", "/reports/export.xlsx"),
     ("agent", "organization figures", "/reports/organizations/{org}"),
     ("agent", "organization export", "/reports/organizations/{org}/export.xlsx"),
+    ("staff", "exchanges", "/exchanges/"),
+    ("staff", "exchanges of this year", "/exchanges/?fy={year}"),
+    ("staff", "one exchange", "/exchanges/{exchange}"),
+    ("staff", "exchange statistics", "/exchanges/statistics"),
+    ("staff", "partner city (staff)", "/exchanges/cities/{city}"),
+    ("staff", "city figures", "/reports/cities/{city}"),
+    ("liaison", "liaison portal", "/city/"),
+    ("liaison", "portal, one exchange", "/city/exchanges/{exchange}"),
 ]
 
 
@@ -56,6 +68,9 @@ def in_process(database_url: str | None, requests: int, runs: int) -> dict[str, 
     """{page name: (bytes, statements, p50 ms, p95 ms)} at one scale."""
     from incubator.auth.models import User
     from incubator.extensions import db
+    from incubator.dates import fiscal_year, today_in_tokyo
+    from incubator.ventures.models import Venture
+    from tests.benchmarks.bench_exchanges import fill_exchanges
     from tests.benchmarks.bench_lists import fill
     from tests.benchmarks.bench_support import load
 
@@ -63,15 +78,20 @@ def in_process(database_url: str | None, requests: int, runs: int) -> dict[str, 
     results = {}
     with app.app_context():
         started = time.perf_counter()
+        ventures, exchanges = max(1_000, requests // 100), max(500, requests // 20)
         ids = load(db, requests)
-        fill(db, max(1_000, requests // 100))
+        fill(db, ventures, members=10)
+        ids |= fill_exchanges(db, exchanges, ids["staff_id"])
         analyze(db)
-        print(f"  {requests:,} requests and {max(1_000, requests // 100):,} ventures loaded in "
-              f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
-        clients = {who: signed_in(app, db.session.get(User, ids[f"{who}_id"])) for who in ("agent", "staff")}
-        organization = db.session.get(User, ids["agent_id"]).organization_id
+        print(f"  {requests:,} requests, {ventures:,} ventures, {10 * ventures:,} people and {exchanges:,} exchanges "
+              f"loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        clients = {who: signed_in(app, db.session.get(User, ids[f"{who}_id"])) for who in
+                   ("agent", "staff", "liaison")}
+        fill_in = {"org": db.session.get(User, ids["agent_id"]).organization_id, "request": ids["some_request"],
+                   "venture": db.session.scalar(sa.select(sa.func.max(Venture.id))), "exchange": ids["exchange_id"],
+                   "city": ids["city_id"], "year": fiscal_year(today_in_tokyo())}
         for who, name, path in PAGES:
-            url = path.format(org=organization, request=ids["some_request"])
+            url = path.format(**fill_in)
             client = clients[who]
             client.get(url)  # warm: templates compiled, charts drawn
             times, statements, size = [], 0, 0
@@ -95,10 +115,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(app_spec: str, env: dict) -> tuple[subprocess.Popen, int]:
+def _serve(app_spec: str, env: dict, workers: int = 2) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level",
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
          "warning", app_spec], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
     for _ in range(100):
@@ -124,13 +144,8 @@ def throughput(seconds: int) -> dict[str, tuple[float, float]]:
     if shutil.which("wrk") is None:
         print("  wrk is not installed (sudo apt-get install wrk): throughput skipped", file=sys.stderr)
         return {}
-    folder = tempfile.mkdtemp()
-    env = {**os.environ, "FLASK_APP": "incubator", "DATABASE_URL": f"sqlite:///{folder}/demo.sqlite",
-           "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING"}
-    flask = str(Path(sys.executable).parent / "flask")
-    subprocess.run([flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([flask, "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    cookies = {who: _session_cookie(env, who) for who in ("staff", "agent")}
+    env, folder = demo_environment()
+    cookies = {who: _session_cookie(env, who) for who in ("staff", "agent", "liaison")}
     app, app_port = _serve("incubator:create_app()", env)
     hello, hello_port = _serve("tests.benchmarks.hello:app", env)
     results = {}
@@ -147,6 +162,17 @@ def throughput(seconds: int) -> dict[str, tuple[float, float]]:
             process.wait()
         shutil.rmtree(folder, ignore_errors=True)
     return results
+
+
+def demo_environment() -> tuple[dict, str]:
+    """The environment of an app on a fresh demo database in a temporary folder, and the folder."""
+    folder = tempfile.mkdtemp()
+    env = {**os.environ, "FLASK_APP": "incubator", "DATABASE_URL": f"sqlite:///{folder}/demo.sqlite",
+           "INSTANCE_PATH": folder, "RATELIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING"}
+    flask = str(Path(sys.executable).parent / "flask")
+    subprocess.run([flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([flask, "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    return env, folder
 
 
 def _session_cookie(env: dict, who: str) -> str:
@@ -175,6 +201,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--database-url")
     parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--memory", type=int, default=10_000, help="mixed requests for the memory run (0: none)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -183,6 +210,11 @@ def main() -> None:
     print(f"in process, {args.large:,} requests:", file=sys.stderr)
     large = in_process(args.database_url, args.large, args.runs)
     rates = {} if args.no_throughput else throughput(args.seconds)
+    if args.memory:
+        from tests.benchmarks import bench_memory
+
+        print(f"memory, {args.memory:,} mixed requests:", file=sys.stderr)
+        memory = bench_memory.run(args.memory, threads=4)
 
     backend = "PostgreSQL" if (args.database_url or "").startswith("postgresql") else "SQLite"
     print(f"\n{backend}; sizes and statements at {args.large:,} requests; growth = p95 large / p95 small")
@@ -197,6 +229,9 @@ def main() -> None:
                  f"{'':>7} {'':>9} {'':>6}")
         print(f"{name:<30} {cells} {'' if rate is None else f'{rate:>7.0f}'} "
               f"{'' if share is None else f'{share:>7.0%}'}")
+    if args.memory:
+        print()
+        bench_memory.report(memory, args.memory)
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
 
 

@@ -29,7 +29,8 @@ PAGES = [
 ]
 
 
-def fill(db, ventures: int) -> None:
+def fill(db, ventures: int, members: int = 2) -> None:
+    """``ventures`` ventures, each with ``members`` members, a space and a lease."""
     from incubator.spaces.models import Lease, Space
     from incubator.ventures.models import Venture, VentureMember
 
@@ -49,7 +50,7 @@ def fill(db, ventures: int) -> None:
         {"venture_id": vid, "role": "founder", "name_latin": f"Person {n:05d}-{k}", "name_native": "",
          "name_kana": "", "email": f"p{n}-{k}@example.org", "locale": "en", "residence_status": "business_manager",
          "residence_card_expires_on": today + timedelta(days=(n * 7 + k) % 700), "started_on": today}
-        for n, vid in enumerate(venture_ids) for k in range(2)])
+        for n, vid in enumerate(venture_ids) for k in range(members)])
     db.session.execute(sa.insert(Lease), [
         {"venture_id": vid, "space_id": sid, "starts_on": today - timedelta(days=300),
          "ends_on": today + timedelta(days=n % 400), "monthly_rent_yen": 22000, "deposit_yen": 44000,
