@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from incubator.db import LabelledEnum, StoredFileMixin, TimestampMixin, enum_type, utcnow
 from incubator.extensions import db
@@ -55,10 +56,19 @@ class OutcomeStatus(LabelledEnum):
     DROPPED = "dropped", _l("Dropped")
 
 
+# A city's part in an exchange. The exchange's status, first and last day and visibility are copied here after
+# every flush (``_copy_to_city_links`` below), so that a city's lists (upcoming, past, waiting, declined) are one
+# range of an index of the city, whatever the number of exchanges; they are empty only inside that flush.
 exchange_cities = sa.Table(
     "exchange_cities", db.metadata,
     sa.Column("exchange_id", sa.ForeignKey("exchanges.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("city_id", sa.ForeignKey("partner_cities.id"), primary_key=True, index=True),
+    sa.Column("status", enum_type(ExchangeStatus, length=20)),
+    sa.Column("starts_on", sa.Date),
+    sa.Column("ends_on", sa.Date),
+    sa.Column("visibility", enum_type(Visibility, length=10)),
+    sa.Index("ix_exchange_cities_city_status_starts_on", "city_id", "status", "starts_on", "exchange_id"),
+    sa.Index("ix_exchange_cities_city_status_ends_on", "city_id", "status", "ends_on", "starts_on"),
 )
 
 exchange_ventures = sa.Table(
@@ -174,6 +184,20 @@ class ExchangeMonth(db.Model):
 
     def __repr__(self) -> str:
         return f"<ExchangeMonth {self.month} city={self.city_id} {self.kind.value}: {self.exchanges}>"
+
+
+_COPIED = ("status", "starts_on", "ends_on", "visibility")
+
+
+@event.listens_for(Session, "after_flush")
+def _copy_to_city_links(session: Session, _context) -> None:
+    for exchange in (*session.new, *session.dirty):
+        if not isinstance(exchange, Exchange) or exchange in session.deleted:
+            continue
+        state = sa.inspect(exchange)
+        if exchange in session.new or any(state.attrs[name].history.has_changes() for name in (*_COPIED, "cities")):
+            session.execute(sa.update(exchange_cities).where(exchange_cities.c.exchange_id == exchange.id)
+                            .values({name: getattr(exchange, name) for name in _COPIED}))
 
 
 class CityContact(TimestampMixin, db.Model):

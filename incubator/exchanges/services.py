@@ -144,8 +144,10 @@ def shared_with_liaisons():
 
 def city_statement(city_id: int, liaison: User | None = None) -> sa.Select:
     """A city's exchanges: all of them for staff; for its liaison the shared, confirmed ones and their own
-    proposals. The one place that says what a liaison may see of the ledger."""
-    stmt = sa.select(Exchange).where(Exchange.id.in_(of_city(city_id)))
+    proposals. The one place that says what a liaison may see of the ledger. Read through the city's links
+    (``exchange_cities``), whose copies of the status and days ``city_lists`` ranges over."""
+    link = exchange_cities.c
+    stmt = sa.select(Exchange).join(exchange_cities, sa.and_(link.exchange_id == Exchange.id, link.city_id == city_id))
     if liaison is not None:
         stmt = stmt.where(sa.or_(
             shared_with_liaisons(),
@@ -171,18 +173,19 @@ class CityLists:
 
 
 def city_lists(stmt: sa.Select, today: date, limit: int = 50) -> CityLists:
-    """``stmt``: what the reader may see of a city (``city_statement``)."""
-    confirmed = stmt.where(Exchange.status == ExchangeStatus.CONFIRMED)
-    soonest, latest = (Exchange.starts_on, Exchange.id), (Exchange.starts_on.desc(), Exchange.id.desc())
+    """``stmt``: what the reader may see of a city (``city_statement``). Each list is a range of the city's links
+    by status and day (the past ones begin before today, as they end before it)."""
+    link = exchange_cities.c
+    soonest, latest = (link.starts_on, link.exchange_id), (link.starts_on.desc(), link.exchange_id.desc())
 
-    def listed(query, order):
-        return list(db.session.scalars(query.order_by(*order).limit(limit)))
+    def listed(status, condition, order):
+        return list(db.session.scalars(stmt.where(link.status == status, condition).order_by(*order).limit(limit)))
 
     return CityLists(
-        upcoming=listed(confirmed.where(Exchange.ends_on >= today), soonest),
-        past=listed(confirmed.where(Exchange.ends_on < today), latest),
-        waiting=listed(stmt.where(Exchange.status == ExchangeStatus.PROPOSED), soonest),
-        declined=listed(stmt.where(Exchange.status == ExchangeStatus.DECLINED), latest))
+        upcoming=listed(ExchangeStatus.CONFIRMED, link.ends_on >= today, soonest),
+        past=listed(ExchangeStatus.CONFIRMED, sa.and_(link.starts_on < today, link.ends_on < today), latest),
+        waiting=listed(ExchangeStatus.PROPOSED, sa.true(), soonest),
+        declined=listed(ExchangeStatus.DECLINED, sa.true(), latest))
 
 
 @dataclass
