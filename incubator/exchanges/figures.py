@@ -17,7 +17,7 @@ first day on. A page reads a few hundred rows, with a fixed number of queries, w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -29,6 +29,7 @@ from incubator.exchanges.models import (Exchange, ExchangeMonth, ExchangeOutcome
                                         OutcomeStatus, Visibility, exchange_cities)
 from incubator.extensions import db
 from incubator.jobs import daily_job
+from incubator.kept import last_day_of, lock, month_of, months_between
 
 HELD_DEFINITION = _l(
     "Confirmed exchanges with partner cities whose first day falls in the fiscal year and has come. In the total "
@@ -90,14 +91,6 @@ def outcome_count(kind: OutcomeKind, exchange_id):
                    ExchangeOutcome.status != OutcomeStatus.DROPPED).scalar_subquery())
 
 
-def month_of(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
 # --- counting from the exchanges -----------------------------------------------------------------------------------
 
 COUNTED = ("exchanges", "kawasaki_participants", "partner_participants", "business_matches", "memoranda",
@@ -129,7 +122,7 @@ def _count_month(month: date) -> None:
     db.session.execute(sa.delete(ExchangeMonth).where(ExchangeMonth.month == month))
     rows = [{"month": month, "fiscal_year": fiscal_year(month), "city_id": city, "kind": kind, "shared": bool(shared),
              **{name: int(value) for name, value in zip(COUNTED, counts)}}
-            for stmt in _counted(month, next_month(month) - timedelta(days=1))
+            for stmt in _counted(month, last_day_of(month))
             for city, kind, shared, *counts in db.session.execute(stmt)]
     if rows:
         db.session.execute(sa.insert(ExchangeMonth), rows)
@@ -140,14 +133,9 @@ def rebuild() -> int:
     the number of months counted."""
     first, last = db.session.execute(sa.select(sa.func.min(Exchange.starts_on), sa.func.max(Exchange.starts_on))).one()
     kept = set(db.session.scalars(sa.select(ExchangeMonth.month).distinct()))
-    months = set()
-    if first is not None:
-        month = month_of(first)
-        while month <= last:
-            months.add(month)
-            month = next_month(month)
+    months = set(months_between(first, last)) if first is not None else set()
     months |= kept  # months that no longer have an exchange are emptied
-    _lock(sorted(months))
+    lock(_LOCK_NAMESPACE, months)
     for month in sorted(months):
         _count_month(month)
     return len(months)
@@ -218,25 +206,14 @@ def _after_flush(session: Session, _context) -> None:
         return
     session.info[_PENDING] = True
     try:
-        _lock(sorted(months))
+        lock(_LOCK_NAMESPACE, months)
         for month in sorted(months):
             _count_month(month)
     finally:
         session.info.pop(_PENDING, None)
 
 
-_LOCK_NAMESPACE = 0x4558  # "EX", in the high bits of the advisory lock key
-
-
-def lock_key_of(month: date) -> int:
-    return (_LOCK_NAMESPACE << 40) | (month.year * 12 + month.month)
-
-
-def _lock(months: list[date]) -> None:
-    if db.session.get_bind().dialect.name != "postgresql":
-        return  # SQLite has one writer at a time
-    for month in months:
-        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(lock_key_of(month))))
+_LOCK_NAMESPACE = 0x4558  # "EX": exchange figures, in the high bits of the advisory lock key
 
 
 # --- reading -------------------------------------------------------------------------------------------------------

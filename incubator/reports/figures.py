@@ -23,8 +23,8 @@ from incubator.exchanges.figures import ExchangeFigures
 from incubator.exchanges.services import listed
 from incubator.extensions import db
 from incubator.milestones.models import Milestone, MilestoneKind, RecordStatus
-from incubator.reports.sql import overlap_days
 from incubator.researchers.models import ResearcherCase
+from incubator.spaces import occupancy
 from incubator.spaces.models import Lease, Space
 from incubator.spaces.services import occupancy_on
 from incubator.support import figures as support_figures
@@ -236,23 +236,18 @@ def _support(period: Period) -> tuple[list[SupportRow], Monthly]:
 
 
 def _occupancy(period: Period) -> tuple[float | None, list[float | None]]:
-    """Leased space-days over available space-days, for the year so far and for each month so far."""
+    """Leased space-days over available space-days, for the year so far and for each month so far (the leased
+    days kept per month by ``spaces.occupancy``; spaces in use today)."""
     last_counted = min(period.last_day, period.today)
     spaces = db.session.scalar(sa.select(sa.func.count(Space.id)).where(Space.is_active.is_(True)))
     if not spaces or last_counted < period.first_day:
         return None, [None] * 12
-    leased = (sa.select(Lease.starts_on, Lease.ends_on).join(Space, Space.id == Lease.space_id)
-              .where(Space.is_active.is_(True), Lease.starts_on <= last_counted, Lease.ends_on >= period.first_day)
-              .subquery())
+    leased = occupancy.leased_by_month(period.months[:12], last_counted)
     months = [(start, min(end - timedelta(days=1), last_counted)) for start, end in pairwise(period.months)]
-    row = db.session.execute(sa.select(
-        sa.func.sum(overlap_days(leased.c.starts_on, leased.c.ends_on, period.first_day, last_counted)),
-        *[sa.func.sum(overlap_days(leased.c.starts_on, leased.c.ends_on, start, end)) if start <= end
-          else sa.null() for start, end in months])).one()
+    by_month = [None if start > end else leased.get(start, 0) / (spaces * ((end - start).days + 1))
+                for start, end in months]
     year_days = (last_counted - period.first_day).days + 1
-    by_month = [None if start > end else (row[index + 1] or 0) / (spaces * ((end - start).days + 1))
-                for index, (start, end) in enumerate(months)]
-    return (row[0] or 0) / (spaces * year_days), by_month
+    return sum(leased.values()) / (spaces * year_days), by_month
 
 
 def programme(year: int, today: date) -> Programme:

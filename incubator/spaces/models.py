@@ -110,3 +110,17 @@ class Lease(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Lease {self.id} space={self.space_id} {self.starts_on}..{self.ends_on}>"
+
+
+class OccupancyMonth(db.Model):
+    """The space-days leased in a month: for each lease of a space in use (``Space.is_active``), the days of the
+    month it covers, added up. Kept up to date on every write (``incubator.spaces.occupancy``), so that the
+    programme's occupancy reads twelve rows instead of every lease of the year."""
+
+    __tablename__ = "occupancy_months"
+
+    month: Mapped[date] = mapped_column(primary_key=True)  # its first day
+    leased_days: Mapped[int]
+
+    def __repr__(self) -> str:
+        return f"<OccupancyMonth {self.month}: {self.leased_days}>"

@@ -21,6 +21,7 @@ from incubator.auth.models import User
 from incubator.dates import today_in_tokyo
 from incubator.extensions import db
 from incubator.rules import NotAllowed
+from incubator.spaces import occupancy as _occupancy  # noqa: F401  (keeps the monthly occupancy on every flush)
 from incubator.spaces.models import Lease, LeaseState, Space, SpaceKind
 from incubator.ventures.models import CURRENT_STATUSES, Venture
 
