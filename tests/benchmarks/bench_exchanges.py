@@ -45,9 +45,11 @@ def fill_exchanges(db, total: int, staff_id: int) -> dict:
     ids = db.session.scalars(sa.select(Exchange.id).order_by(Exchange.id)).all()
     links, outcomes, organizations = [], [], []
     for n, exchange_id in enumerate(ids):
-        links.append({"exchange_id": exchange_id, "city_id": cities[n % len(cities)].id})
+        # The exchange's status, days and visibility are copied onto its links, as the app does on every flush.
+        copied = {name: rows[n][name] for name in ("status", "starts_on", "ends_on", "visibility")}
+        links.append({"exchange_id": exchange_id, "city_id": cities[n % len(cities)].id, **copied})
         if n % 10 == 5:
-            links.append({"exchange_id": exchange_id, "city_id": cities[(n + 1) % len(cities)].id})
+            links.append({"exchange_id": exchange_id, "city_id": cities[(n + 1) % len(cities)].id, **copied})
         if n % 3 == 0:
             outcomes.append({"exchange_id": exchange_id, "kind": rng.choice(("business_match", "memorandum",
                                                                              "follow_up")),
@@ -63,6 +65,8 @@ def fill_exchanges(db, total: int, staff_id: int) -> dict:
 
     figures.rebuild()
     db.session.commit()
+    assert not db.session.scalar(sa.select(sa.func.count()).select_from(exchange_cities)
+                                 .where(exchange_cities.c.status.is_(None))), "a link without its exchange's copies"
     mine = db.session.scalar(
         sa.select(Exchange.id).join(exchange_cities).where(exchange_cities.c.city_id == cities[0].id,
                                                            Exchange.status == "confirmed",

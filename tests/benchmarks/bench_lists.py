@@ -55,6 +55,10 @@ def fill(db, ventures: int, members: int = 2) -> None:
         {"venture_id": vid, "space_id": sid, "starts_on": today - timedelta(days=300),
          "ends_on": today + timedelta(days=n % 400), "monthly_rent_yen": 22000, "deposit_yen": 44000,
          "end_reason": ""} for n, (vid, sid) in enumerate(zip(venture_ids, space_ids))])
+    # Loaded around the ORM, so the monthly occupancy is counted once here (as the daily job does).
+    from incubator.spaces import occupancy
+
+    occupancy.rebuild()
     db.session.commit()
 
 
