@@ -57,6 +57,8 @@ def _finish(response):
     if started is None:
         return response
     response.headers["X-Request-ID"] = g.request_id
+    if g.get("quiet") and response.status_code < 400:
+        return response
     user_id = getattr(current_user, "id", None) if current_user and current_user.is_authenticated else None
     fields = {"request_id": g.request_id, "method": request.method, "path": _loggable_path(),
               "status": response.status_code, "ms": round((time.perf_counter() - started) * 1000, 1),

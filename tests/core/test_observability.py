@@ -82,18 +82,33 @@ def request_records(caplog):
 def test_json_log_lines_and_the_proxys_request_id(client, caplog, monkeypatch):
     monkeypatch.setitem(client.application.config, "TRUSTED_PROXY_COUNT", 1)
     caplog.set_level(logging.INFO, logger="incubator.requests")
-    response = client.get("/healthz?email=someone@example.org", headers={"X-Request-ID": "abc123def456"})
+    response = client.get("/auth/login?email=someone@example.org", headers={"X-Request-ID": "abc123def456"})
     assert response.headers["X-Request-ID"] == "abc123def456"
     [record] = request_records(caplog)
     line = json.loads(log_formatter({"LOG_FORMAT": "json"}).format(record))
     assert line.keys() == {"time", "level", "logger", "request_id", "method", "path", "status", "ms", "user"}
-    assert line["request_id"] == "abc123def456" and line["method"] == "GET" and line["path"] == "/healthz"
+    assert line["request_id"] == "abc123def456" and line["method"] == "GET" and line["path"] == "/auth/login"
     assert line["status"] == 200 and line["user"] is None and line["ms"] >= 0
     assert "example.org" not in json.dumps(line)
 
     caplog.clear()
     forged = client.get("/healthz", headers={"X-Request-ID": "<script>alert(1)</script>"})
     assert forged.headers["X-Request-ID"] != "<script>alert(1)</script>"
+
+
+def test_a_passing_health_probe_is_not_logged_but_a_failing_one_is(client, caplog, monkeypatch):
+    caplog.set_level(logging.INFO, logger="incubator.requests")
+    assert client.get("/healthz").status_code == 200
+    assert request_records(caplog) == []
+    assert client.get("/healthz").headers["X-Request-ID"]  # still answered with its request id
+
+    def unavailable(*_args, **_kwargs):
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(db.session, "execute", unavailable)
+    assert client.get("/healthz").status_code == 503
+    [record] = request_records(caplog)
+    assert record.request["path"] == "/healthz" and record.request["status"] == 503
 
 
 def test_a_request_id_from_anyone_but_the_trusted_proxy_is_replaced(client):
