@@ -3,10 +3,11 @@ PostgreSQL, so that two writers counting the same month again at once both end u
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from incubator.extensions import db
 
@@ -43,3 +44,19 @@ def lock(namespace: int, months: Iterable[date]) -> None:
         return
     for month in sorted(set(months)):
         db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(lock_key(namespace, month))))
+
+
+def count_again(session: Session, key: str, namespace: int, months: Iterable[date],
+                count_month: Callable[[date], None]) -> None:
+    """Count each month again with ``count_month``, under the months' locks. Meanwhile ``session.info[key]`` is
+    set, so that the flush hooks of the figures (which check it) stay quiet while the counting reads."""
+    months = sorted(set(months))
+    if not months:
+        return
+    session.info[key] = True
+    try:
+        lock(namespace, months)
+        for month in months:
+            count_month(month)
+    finally:
+        session.info.pop(key, None)

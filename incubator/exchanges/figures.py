@@ -29,7 +29,7 @@ from incubator.exchanges.models import (Exchange, ExchangeMonth, ExchangeOutcome
                                         OutcomeStatus, Visibility, exchange_cities)
 from incubator.extensions import db
 from incubator.jobs import daily_job
-from incubator.kept import last_day_of, lock, month_of, months_between
+from incubator.kept import count_again, last_day_of, month_of, months_between
 
 HELD_DEFINITION = _l(
     "Confirmed exchanges with partner cities whose first day falls in the fiscal year and has come. In the total "
@@ -135,9 +135,7 @@ def rebuild() -> int:
     kept = set(db.session.scalars(sa.select(ExchangeMonth.month).distinct()))
     months = set(months_between(first, last)) if first is not None else set()
     months |= kept  # months that no longer have an exchange are emptied
-    lock(_LOCK_NAMESPACE, months)
-    for month in sorted(months):
-        _count_month(month)
+    count_again(db.session(), _PENDING, _LOCK_NAMESPACE, months, _count_month)
     return len(months)
 
 
@@ -201,16 +199,7 @@ def _after_flush(session: Session, _context) -> None:
             months.add(month_of(instance.starts_on))
         elif isinstance(instance, ExchangeOutcome) and instance not in session.deleted:
             outcome_exchanges |= _outcome_exchanges(instance)
-    months |= _starts_of(session, outcome_exchanges)
-    if not months:
-        return
-    session.info[_PENDING] = True
-    try:
-        lock(_LOCK_NAMESPACE, months)
-        for month in sorted(months):
-            _count_month(month)
-    finally:
-        session.info.pop(_PENDING, None)
+    count_again(session, _PENDING, _LOCK_NAMESPACE, months | _starts_of(session, outcome_exchanges), _count_month)
 
 
 _LOCK_NAMESPACE = 0x4558  # "EX": exchange figures, in the high bits of the advisory lock key

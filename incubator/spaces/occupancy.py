@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from incubator.extensions import db
 from incubator.jobs import daily_job
-from incubator.kept import last_day_of, lock, month_of, months_between
+from incubator.kept import count_again, last_day_of, month_of, months_between
 from incubator.spaces.models import Lease, OccupancyMonth, Space
 from incubator.sql import overlap_days
 
@@ -43,15 +43,7 @@ def _count_month(month: date) -> None:
 
 
 def _count(session: Session, months: set[date]) -> None:
-    if not months:
-        return
-    session.info[_PENDING] = True
-    try:
-        lock(_LOCK_NAMESPACE, months)
-        for month in sorted(months):
-            _count_month(month)
-    finally:
-        session.info.pop(_PENDING, None)
+    count_again(session, _PENDING, _LOCK_NAMESPACE, months, _count_month)
 
 
 def rebuild() -> int:

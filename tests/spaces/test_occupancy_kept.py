@@ -133,3 +133,30 @@ def test_the_daily_recount_repairs_months_written_around_the_orm(tenant):
     db.session.commit()
     assert occupancy.recount_occupancy(None)["months"] >= 2
     assert kept() == {date(2026, 4, 1): 30} == day_by_day()
+
+
+@pytest.mark.postgres
+def test_leases_signed_at_the_same_moment_are_all_counted(pg_app):
+    """Staff lease four spaces in the same months at once: each transaction counts the months again under their
+    locks, so none overwrites the others' days."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    with pg_app.app_context():
+        venture_id = factories.venture().id
+        space_ids = [factories.space().id for _ in range(4)]
+        db.session.commit()
+        barrier = threading.Barrier(len(space_ids))
+
+        def sign(space_id):
+            with pg_app.app_context():
+                db.session.execute(sa.select(1))  # the transaction has begun before the others commit
+                barrier.wait()
+                db.session.add(Lease(venture_id=venture_id, space_id=space_id, starts_on=date(2025, 5, 1),
+                                     ends_on=date(2025, 6, 30), monthly_rent_yen=50_000, deposit_yen=0))
+                db.session.commit()
+
+        with ThreadPoolExecutor(len(space_ids)) as pool:
+            list(pool.map(sign, space_ids))
+        db.session.rollback()
+        assert kept() == day_by_day() == {date(2025, 5, 1): 4 * 31, date(2025, 6, 1): 4 * 30}
