@@ -14,6 +14,7 @@ from itertools import pairwise
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased
 
 from incubator.applications.models import Application, Stage, StageChange
 from incubator.cities.models import PartnerCity
@@ -137,10 +138,16 @@ class Programme:
 
 
 def _ventures(period: Period) -> tuple[int, Monthly]:
-    first = (sa.select(Lease.venture_id, sa.func.min(Lease.starts_on).label("first_day"))
-             .group_by(Lease.venture_id).subquery())
-    row = db.session.execute(sa.select(sa.func.count().filter(period.within(first.c.first_day)),
-                                       *period.by_month(first.c.first_day))).one()
+    """Ventures whose first lease began in the year: the leases that began in it (a range of their first days)
+    with no earlier lease of the same venture (the venture's few leases), one per venture."""
+    earlier = aliased(Lease)
+    first = (sa.select(Lease.starts_on.label("first_day"))
+             .where(period.within(Lease.starts_on), ~sa.exists().where(
+                 earlier.venture_id == Lease.venture_id,
+                 sa.or_(earlier.starts_on < Lease.starts_on,
+                        sa.and_(earlier.starts_on == Lease.starts_on, earlier.id < Lease.id))))
+             .subquery())
+    row = db.session.execute(sa.select(sa.func.count(), *period.by_month(first.c.first_day))).one()
     return int(row[0]), period.series(row[1:])
 
 

@@ -114,13 +114,15 @@ def _after_flush(session: Session, _context) -> None:
 # --- reading -------------------------------------------------------------------------------------------------------
 
 def leased_by_month(months: list[date], today: date) -> dict[date, int]:
-    """Space-days leased in each of ``months`` (their first days) up to ``today``: kept for the months before
-    today's, counted for today's; months after today are left out."""
+    """Space-days leased in each of ``months`` (their first days) up to ``today``: kept for the months over by
+    then, counted from the leases for the month ``today`` falls in when it has days still to come; months after
+    today are left out."""
     current = month_of(today)
-    kept = dict(db.session.execute(sa.select(OccupancyMonth.month, OccupancyMonth.leased_days).where(
-        OccupancyMonth.month.in_([month for month in months if month < current]))).all()) if months else {}
-    counted = {month: kept.get(month, 0) for month in months if month < current}
-    if current in months:
+    whole = [month for month in months if month < current or (month == current and today == last_day_of(month))]
+    kept = dict(db.session.execute(sa.select(OccupancyMonth.month, OccupancyMonth.leased_days)
+                                   .where(OccupancyMonth.month.in_(whole))).all()) if whole else {}
+    counted = {month: kept.get(month, 0) for month in whole}
+    if current in months and current not in counted:
         counted[current] = leased_days(current, today)
     return counted
 
