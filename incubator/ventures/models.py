@@ -109,6 +109,8 @@ class VentureMember(TimestampMixin, db.Model):
         sa.CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="ends_after_start"),
         sa.Index("ix_venture_members_name_latin_id", "name_latin", "id"),
         sa.Index("ix_venture_members_residence_card_expires_on_id", "residence_card_expires_on", "id"),
+        # The dashboard's count of cards expiring soon reads only this index (and the ventures' status).
+        sa.Index("ix_venture_members_card_expiry_current", "residence_card_expires_on", "ended_on", "venture_id"),
         # The same person cannot be a current member of one venture twice.
         sa.Index("uq_venture_members_current_email", "venture_id", "email", unique=True,
                  sqlite_where=sa.text("ended_on IS NULL AND email <> ''"),
