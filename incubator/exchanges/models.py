@@ -140,7 +140,8 @@ class ExchangeOutcome(TimestampMixin, db.Model):
     __table_args__ = (sa.Index("ix_exchange_outcomes_kind_status", "kind", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    exchange_id: Mapped[int] = mapped_column(sa.ForeignKey("exchanges.id", ondelete="CASCADE"), index=True)
+    exchange_id: Mapped[int] = mapped_column(sa.ForeignKey("exchanges.id", ondelete="CASCADE"), index=True,
+                                             active_history=True)  # its old exchange is counted again (figures.py)
     kind: Mapped[OutcomeKind] = mapped_column(enum_type(OutcomeKind, length=20))
     description: Mapped[str] = mapped_column(sa.String(500))
     status: Mapped[OutcomeStatus] = mapped_column(enum_type(OutcomeStatus, length=20), default=OutcomeStatus.PLANNED)

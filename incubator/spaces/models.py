@@ -76,9 +76,10 @@ class Lease(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     venture_id: Mapped[int] = mapped_column(sa.ForeignKey("ventures.id"), index=True)
-    space_id: Mapped[int] = mapped_column(sa.ForeignKey("spaces.id"))
-    starts_on: Mapped[date]
-    ends_on: Mapped[date]
+    # Their old values are loaded when they change, so that the months a lease left are counted again (occupancy).
+    space_id: Mapped[int] = mapped_column(sa.ForeignKey("spaces.id"), active_history=True)
+    starts_on: Mapped[date] = mapped_column(active_history=True)
+    ends_on: Mapped[date] = mapped_column(active_history=True)
     monthly_rent_yen: Mapped[int]
     deposit_yen: Mapped[int] = mapped_column(default=0)
     renewed_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leases.id"), index=True)
