@@ -227,8 +227,9 @@ def proposals_waiting() -> int:
 def fiscal_years() -> list[int]:
     """The fiscal years to filter by, newest first: from the first exchange's to the last one's (two ends of an
     index, where a DISTINCT would read every exchange)."""
-    first, last = db.session.execute(
-        sa.select(sa.func.min(Exchange.fiscal_year), sa.func.max(Exchange.fiscal_year))).one()
+    # Two subqueries: SQLite reads a lone min() or max() from an index end, but not both in one SELECT.
+    first, last = db.session.execute(sa.select(sa.select(sa.func.min(Exchange.fiscal_year)).scalar_subquery(),
+                                               sa.select(sa.func.max(Exchange.fiscal_year)).scalar_subquery())).one()
     return [] if first is None else list(range(last, first - 1, -1))
 
 
