@@ -164,28 +164,38 @@ def load_for_liaison(exchange_id: int, liaison: User) -> Exchange | None:
 @dataclass
 class CityLists:
     """A city's exchanges as its pages list them. Only confirmed exchanges are upcoming or past: a proposal waits
-    for staff in its own list, and a declined one is listed apart, with the staff's note."""
+    for staff in its own list, and a declined one is listed apart, with the staff's note. Each list holds at most
+    ``limit``; ``more`` names the lists that had more (the page says so, and where to find the rest)."""
 
     upcoming: list[Exchange]
     past: list[Exchange]
     waiting: list[Exchange]
     declined: list[Exchange]
+    limit: int
+    more: set[str]
 
 
 def city_lists(stmt: sa.Select, today: date, limit: int = 50) -> CityLists:
     """``stmt``: what the reader may see of a city (``city_statement``). Each list is a range of the city's links
-    by status and day (the past ones begin before today, as they end before it)."""
+    by status and day (the past ones begin before today, as they end before it), read one row past ``limit`` to
+    know whether there are more."""
     link = exchange_cities.c
     soonest, latest = (link.starts_on, link.exchange_id), (link.starts_on.desc(), link.exchange_id.desc())
+    more: set[str] = set()
 
-    def listed(status, condition, order):
-        return list(db.session.scalars(stmt.where(link.status == status, condition).order_by(*order).limit(limit)))
+    def listed(name, status, condition, order):
+        rows = list(db.session.scalars(stmt.where(link.status == status, condition).order_by(*order)
+                                       .limit(limit + 1)))
+        if len(rows) > limit:
+            more.add(name)
+        return rows[:limit]
 
     return CityLists(
-        upcoming=listed(ExchangeStatus.CONFIRMED, link.ends_on >= today, soonest),
-        past=listed(ExchangeStatus.CONFIRMED, sa.and_(link.starts_on < today, link.ends_on < today), latest),
-        waiting=listed(ExchangeStatus.PROPOSED, sa.true(), soonest),
-        declined=listed(ExchangeStatus.DECLINED, sa.true(), latest))
+        upcoming=listed("upcoming", ExchangeStatus.CONFIRMED, link.ends_on >= today, soonest),
+        past=listed("past", ExchangeStatus.CONFIRMED, sa.and_(link.starts_on < today, link.ends_on < today), latest),
+        waiting=listed("waiting", ExchangeStatus.PROPOSED, sa.true(), soonest),
+        declined=listed("declined", ExchangeStatus.DECLINED, sa.true(), latest),
+        limit=limit, more=more)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -209,3 +209,33 @@ def test_a_declined_proposal_is_never_upcoming(client, users, login, cities):
     for feed in (services.feed(None), services.feed(cities["shenyang"])):
         events = Calendar.from_ical(client.get(f"/calendar/{feed.token}.ics").get_data()).walk("VEVENT")
         assert {str(event["SUMMARY"]) for event in events}.isdisjoint({"Too early", "Still waiting"})
+
+
+@pytest.mark.parametrize("past, cut", [(50, False), (51, True)])
+def test_a_citys_long_timeline_says_it_is_cut_and_where_the_rest_is(client, users, login, cities, past, cut):
+    """A city's page and the portal list at most 50 exchanges a list; when there are more, each page says so and
+    points to the rest: the ledger filtered by the city for staff, the spreadsheet for the liaison."""
+    from bs4 import BeautifulSoup
+
+    from tests.exchanges.conftest import exchange_data
+
+    city = cities["shenyang"]
+    for n in range(past):
+        day = date(2020, 1, 1) + timedelta(days=n)
+        services.create_exchange(users["staff"], exchange_data([city.id], title=f"Seminar {n:02d}", starts_on=day,
+                                                               ends_on=day))
+    db.session.commit()
+    for who, path in (("staff", f"/exchanges/cities/{city.id}"), ("liaison", "/city/")):
+        login(users[who])
+        page = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
+        timeline = page.find(id="past")
+        assert len(timeline.select("[data-exchange]")) == 50
+        assert "Seminar 00" not in timeline.get_text() if cut else "Seminar 00" in timeline.get_text()
+        note = timeline.find(attrs={"data-figure": "list-cut"})
+        assert (note is not None) is cut
+        if cut and who == "staff":
+            assert note.find("a")["href"] == f"/exchanges/?city={city.id}"
+            assert "Seminar 00" in text(client.get(f"/exchanges/?city={city.id}&sort=oldest"))  # the rest is there
+        if cut and who == "liaison":
+            assert "spreadsheet" in note.get_text()
+        client.post("/auth/logout")
