@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from incubator.extensions import db
+
+T = TypeVar("T")
 
 
 def month_of(day: date) -> date:
@@ -38,25 +41,33 @@ def lock_key(namespace: int, month: date) -> int:
     return (namespace << 40) | (month.year * 12 + month.month)
 
 
-def lock(namespace: int, months: Iterable[date]) -> None:
-    """Take the months' transaction locks, in order (so two writers cannot deadlock). SQLite has one writer."""
+def lock_keys(keys: Iterable[int]) -> None:
+    """Take these transaction locks in the order given (sorted by the caller, so two writers cannot deadlock).
+    SQLite has one writer at a time, so nothing is taken there."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    for month in sorted(set(months)):
-        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(lock_key(namespace, month))))
+    for key in keys:
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
 
 
-def count_again(session: Session, key: str, namespace: int, months: Iterable[date],
-                count_month: Callable[[date], None]) -> None:
-    """Count each month again with ``count_month``, under the months' locks. Meanwhile ``session.info[key]`` is
-    set, so that the flush hooks of the figures (which check it) stay quiet while the counting reads."""
-    months = sorted(set(months))
-    if not months:
+def changed(instance, names: Iterable[str]) -> bool:
+    """Whether this flush changes any of the attributes ``names`` of ``instance`` (or of its state)."""
+    state = sa.inspect(instance)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def count_again(session: Session, guard: str, items: Iterable[T], key_of: Callable[[T], int],
+                count: Callable[[T], None]) -> None:
+    """Count each item (a month, or a month and what it is kept per) again with ``count``, in order, under its
+    lock (``key_of``). Meanwhile ``session.info[guard]`` is set, so that the figures' flush hooks (which check
+    it) stay quiet while the counting reads and writes."""
+    items = sorted(set(items))
+    if not items:
         return
-    session.info[key] = True
+    session.info[guard] = True
     try:
-        lock(namespace, months)
-        for month in months:
-            count_month(month)
+        lock_keys(key_of(item) for item in items)
+        for item in items:
+            count(item)
     finally:
-        session.info.pop(key, None)
+        session.info.pop(guard, None)

@@ -29,7 +29,7 @@ from incubator.exchanges.models import (Exchange, ExchangeMonth, ExchangeOutcome
                                         OutcomeStatus, Visibility, exchange_cities)
 from incubator.extensions import db
 from incubator.jobs import daily_job
-from incubator.kept import count_again, last_day_of, month_of, months_between
+from incubator.kept import changed, count_again, last_day_of, lock_key, month_of, months_between
 
 HELD_DEFINITION = _l(
     "Confirmed exchanges with partner cities whose first day falls in the fiscal year and has come. In the total "
@@ -135,7 +135,7 @@ def rebuild() -> int:
     kept = set(db.session.scalars(sa.select(ExchangeMonth.month).distinct()))
     months = set(months_between(first, last)) if first is not None else set()
     months |= kept  # months that no longer have an exchange are emptied
-    count_again(db.session(), _PENDING, _LOCK_NAMESPACE, months, _count_month)
+    count_again(db.session(), _PENDING, months, _month_lock, _count_month)
     return len(months)
 
 
@@ -154,10 +154,7 @@ _BEFORE = "incubator.exchanges.figures.before"
 
 
 def _changed(session: Session, exchange: Exchange) -> bool:
-    if exchange in session.new or exchange in session.deleted:
-        return True
-    state = sa.inspect(exchange)
-    return any(state.attrs[name].history.has_changes() for name in _EXCHANGE_ATTRIBUTES)
+    return exchange in session.new or exchange in session.deleted or changed(exchange, _EXCHANGE_ATTRIBUTES)
 
 
 def _outcome_exchanges(outcome: ExchangeOutcome) -> set[int]:
@@ -199,10 +196,14 @@ def _after_flush(session: Session, _context) -> None:
             months.add(month_of(instance.starts_on))
         elif isinstance(instance, ExchangeOutcome) and instance not in session.deleted:
             outcome_exchanges |= _outcome_exchanges(instance)
-    count_again(session, _PENDING, _LOCK_NAMESPACE, months | _starts_of(session, outcome_exchanges), _count_month)
+    count_again(session, _PENDING, months | _starts_of(session, outcome_exchanges), _month_lock, _count_month)
 
 
 _LOCK_NAMESPACE = 0x4558  # "EX": exchange figures, in the high bits of the advisory lock key
+
+
+def _month_lock(month: date) -> int:
+    return lock_key(_LOCK_NAMESPACE, month)
 
 
 # --- reading -------------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from incubator.db import LabelledEnum, StoredFileMixin, TimestampMixin, enum_type, utcnow
 from incubator.extensions import db
+from incubator.kept import changed
 
 MAX_PARTICIPANTS = 100_000
 
@@ -195,8 +196,7 @@ def _copy_to_city_links(session: Session, _context) -> None:
     for exchange in (*session.new, *session.dirty):
         if not isinstance(exchange, Exchange) or exchange in session.deleted:
             continue
-        state = sa.inspect(exchange)
-        if exchange in session.new or any(state.attrs[name].history.has_changes() for name in (*_COPIED, "cities")):
+        if exchange in session.new or changed(exchange, (*_COPIED, "cities")):
             session.execute(sa.update(exchange_cities).where(exchange_cities.c.exchange_id == exchange.id)
                             .values({name: getattr(exchange, name) for name in _COPIED}))
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from incubator.extensions import db
 from incubator.jobs import daily_job
-from incubator.kept import count_again, last_day_of, month_of, months_between
+from incubator.kept import changed, count_again, last_day_of, lock_key, month_of, months_between
 from incubator.spaces.models import Lease, OccupancyMonth, Space
 from incubator.sql import overlap_days
 
@@ -43,7 +43,7 @@ def _count_month(month: date) -> None:
 
 
 def _count(session: Session, months: set[date]) -> None:
-    count_again(session, _PENDING, _LOCK_NAMESPACE, months, _count_month)
+    count_again(session, _PENDING, months, lambda month: lock_key(_LOCK_NAMESPACE, month), _count_month)
 
 
 def rebuild() -> int:
@@ -72,11 +72,6 @@ def _space_months(session: Session, space_id: int) -> set[date]:
     return set(months_between(first, last)) if first is not None else set()
 
 
-def _changed(instance, names: tuple[str, ...]) -> bool:
-    state = sa.inspect(instance)
-    return any(state.attrs[name].history.has_changes() for name in names)
-
-
 _LEASE_ATTRIBUTES = ("starts_on", "ends_on", "space_id")
 
 
@@ -89,9 +84,9 @@ def _before_flush(session: Session, _context, _instances) -> None:
     for instance in (*session.dirty, *session.deleted):
         if instance in session.new:
             continue
-        if isinstance(instance, Lease) and (instance in session.deleted or _changed(instance, _LEASE_ATTRIBUTES)):
+        if isinstance(instance, Lease) and (instance in session.deleted or changed(instance, _LEASE_ATTRIBUTES)):
             months |= _lease_months(instance, old=True)
-        elif isinstance(instance, Space) and (instance in session.deleted or _changed(instance, ("is_active",))):
+        elif isinstance(instance, Space) and (instance in session.deleted or changed(instance, ("is_active",))):
             months |= _space_months(session, instance.id)
     session.info[_BEFORE] = months
 
@@ -104,9 +99,9 @@ def _after_flush(session: Session, _context) -> None:
     for instance in (*session.new, *session.dirty):
         if instance in session.deleted:
             continue
-        if isinstance(instance, Lease) and (instance in session.new or _changed(instance, _LEASE_ATTRIBUTES)):
+        if isinstance(instance, Lease) and (instance in session.new or changed(instance, _LEASE_ATTRIBUTES)):
             months |= _lease_months(instance, old=False)
-        elif isinstance(instance, Space) and instance not in session.new and _changed(instance, ("is_active",)):
+        elif isinstance(instance, Space) and instance not in session.new and changed(instance, ("is_active",)):
             months |= _space_months(session, instance.id)
     _count(session, months)
 

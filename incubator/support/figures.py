@@ -19,7 +19,7 @@ Months are months in Japan time (``TIMEZONE``), as the reports count them. Reque
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from incubator.dates import start_of_day
 from incubator.extensions import db
+from incubator.kept import changed, count_again, lock_keys, next_month
 from incubator.organizations.models import Organization
 from incubator.support.models import FiledMonth, RequestStatus, ResolvedMonth, SupportRequest
 
@@ -44,10 +45,6 @@ _PENDING = "incubator.support.figures"
 def month_of(moment: datetime) -> date:
     """The first day of the month, in Japan time, that a UTC timestamp falls in."""
     return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date().replace(day=1)
-
-
-def next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def _fiscal_year_of(month: date) -> int:
@@ -121,7 +118,7 @@ def rebuild(first: date | None = None, last: date | None = None) -> int:
     organizations = db.session.scalars(sa.select(Organization.id).order_by(Organization.id)).all()
     month, counted = first.replace(day=1), 0
     while month <= last:
-        _lock([(month, organization_id) for organization_id in organizations])
+        lock_keys(lock_key_of(month, organization_id) for organization_id in organizations)
         _count_month(month, None)
         month, counted = next_month(month), counted + 1
     return counted
@@ -160,10 +157,6 @@ def _months(values: dict) -> set[tuple[date, int]]:
     return months
 
 
-def _changed(state, names: tuple[str, ...]) -> bool:
-    return any(state.attrs[name].history.has_changes() for name in names)
-
-
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
     if session.info.get(_PENDING):
@@ -178,26 +171,11 @@ def _after_flush(session: Session, _context) -> None:
             months |= _months(_values(state, names, old=False))
         elif request in session.deleted:
             months |= _months(_values(state, names, old=True))
-        elif _changed(state, names):
+        elif changed(state, names):
             months |= _months(_values(state, names, old=True)) | _months(_values(state, names, old=False))
-    if not months:
-        return
-    session.info[_PENDING] = True
-    try:
-        _lock(sorted(months))
-        for month, organization_id in sorted(months):
-            _count_month(month, organization_id)
-    finally:
-        session.info.pop(_PENDING, None)
-
-
-def _lock(months: list[tuple[date, int]]) -> None:
-    """On PostgreSQL, hold a lock per (month, organization) until the transaction ends, taken in one order so that
-    two writers never wait on each other in a circle (a rebuild takes every organization's lock of a month)."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return  # SQLite has one writer at a time
-    for month, organization_id in months:
-        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(lock_key_of(month, organization_id))))
+    # A lock per (month, organization), taken in one order so that two writers never wait on each other in a
+    # circle (a rebuild takes every organization's lock of a month).
+    count_again(session, _PENDING, months, lambda item: lock_key_of(*item), lambda item: _count_month(*item))
 
 
 # --- reading -------------------------------------------------------------------------------------------------------
